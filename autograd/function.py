@@ -1,0 +1,425 @@
+"""Graph nodes and differentiable functions.
+
+A recorded operation is a `Node`: it knows the nodes that made its inputs (`next_functions`,
+pairs of `(node, output_nr)` as in PyTorch), what it saved for backward, and how to map the
+gradient of its output(s) to gradients of its inputs. A leaf tensor that requires grad is
+reached through an `AccumulateGrad` node that adds into its `.grad`.
+
+Two ways to define a differentiable operation, with the same static-method shape:
+
+* `Function` (public, PyTorch's `torch.autograd.Function`): `forward(ctx, *args)` receives
+  Tensors and runs with recording off; `backward(ctx, *grads)` receives and returns Tensors.
+* `Op` (internal, the primitives in `autograd.ops`): `forward(ctx, *arrays)` receives NumPy
+  arrays and returns one; `backward(ctx, grad)` receives the output's gradient as an array and
+  returns arrays - or, when the engine runs with `create_graph=True`, receives Tensors and
+  returns Tensors, because backward formulas are written with operators and the dual helpers of
+  `autograd.ops.dual`, which work on both. One formula thus serves fast first-order backward on
+  NumPy and differentiable higher-order backward on Tensors.
+
+Saved values: `ctx.save_for_backward(...)` records inputs and outputs together with their
+version counters; reading `ctx.saved_tensors` after an in-place change raises an error that
+names the tensor and the op, and reading it after the graph was freed says to pass
+`retain_graph=True`.
+"""
+import weakref
+
+from . import anomaly as _anomaly
+from . import grad_mode as _gm
+
+__all__ = ["Node", "AccumulateGrad", "Function", "Op", "once_differentiable"]
+
+_NO_EDGE = (None, 0)
+_OUTPUT = object()  # marks a saved value that is the op's own output
+
+
+class Node:
+    """One step of the backward graph (PyTorch's `grad_fn` objects)."""
+    __slots__ = ("next_functions", "needs_input_grad", "_saved", "_released", "_pre_hooks",
+                 "_retained", "_trace", "_meta", "__weakref__", "__dict__")
+    _n_out = 1
+    _keeps = False
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def register_hook(self, fn):
+        """`fn(grad_inputs, grad_outputs)` after this node ran (runs as a pre-hook here: it
+        receives `(None, grad_outputs)` and its return value is ignored)."""
+        return self.register_prehook(lambda g: (fn((), g), None)[1])
+
+    def register_prehook(self, fn, nr=None):
+        """`fn(grad_outputs) -> new grad_outputs or None` before this node runs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        hooks = self._pre_hooks.setdefault(nr, [])
+        hooks.append(fn)
+        return RemovableHandle(hooks, fn)
+
+    @property
+    def metadata(self):
+        if self._meta is None:
+            self._meta = {}
+        return self._meta
+
+    def _release(self):
+        if self._saved is not None:
+            self._saved = None
+            self._released = True
+
+
+class RemovableHandle:
+    """Returned by `register_hook`; `remove()` unregisters the hook."""
+
+    def __init__(self, hooks, fn):
+        self._hooks = hooks
+        self._fn = fn
+
+    def remove(self):
+        try:
+            self._hooks.remove(self._fn)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class AccumulateGrad(Node):
+    """The sink for a leaf tensor: adds the gradient into `variable.grad`."""
+    __slots__ = ("variable",)
+    _keeps = True
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+        self._saved = None
+        self._released = False
+        self._pre_hooks = variable._hooks
+        self._retained = None
+        self._trace = None
+        self._meta = None
+
+    def _apply(self, grad, create_graph):
+        return ()
+
+    def _keep(self, grad):
+        self.variable._accumulate_grad(grad)
+
+
+def _new_node(node_cls):
+    node = node_cls.__new__(node_cls)
+    node._saved = None
+    node._released = False
+    node._pre_hooks = None
+    node._retained = None
+    node._trace = None
+    node._meta = None
+    return node
+
+
+def _edge(t):
+    """The graph edge for a tensor that requires grad: its grad_fn, or its leaf accumulator."""
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    ref = t._acc
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad(t)
+        t._acc = weakref.ref(acc)
+    return (acc, 0)
+
+
+class _FunctionMeta(type):
+    def __init__(cls, name, bases, ns):
+        super().__init__(name, bases, ns)
+        node_name = ns.get("backward_name") or f"{name}Backward"
+        base_node = getattr(cls, "_node_base", Node)
+        cls._node_cls = type(node_name, (base_node,), {"__slots__": (), "_fn": cls,
+                                                        "__module__": cls.__module__})
+
+
+class _ContextMixin:
+    """Methods shared by both kinds of context (node)."""
+
+    def save_for_backward(self, *values):
+        self._to_save = values
+
+    def mark_non_differentiable(self, *tensors):
+        self.__dict__.setdefault("_non_diff", set()).update(id(t) for t in tensors)
+
+    def set_materialize_grads(self, value):
+        self._materialize = bool(value)
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def _resolve_saved(self, inputs, output):
+        """Turn the values passed to save_for_backward into (value, tensor, counter, version)."""
+        values = self.__dict__.pop("_to_save", None)
+        if values is None:
+            return
+        saved = []
+        for v in values:
+            entry = None
+            if v is None:
+                saved.append((None, None, None, 0))
+                continue
+            for t in inputs:
+                if t is v or getattr(t, "_data", None) is v:
+                    entry = (t._data, t, t._vc, t._vc[0])
+                    break
+            if entry is None:
+                out = _find_output(v, output)
+                if out is not None:
+                    entry = (out._data, _OUTPUT, out._vc, out._vc[0], out._output_nr)
+                else:
+                    entry = (getattr(v, "_data", v), None, None, 0)
+            saved.append(entry)
+        self._saved = tuple(saved)
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is None:
+            if self._released:
+                raise RuntimeError(
+                    f"Trying to backward through the graph a second time (or to read saved "
+                    f"tensors after they were freed): {type(self).__name__} has already "
+                    f"released what it saved. Saved values are freed by .backward() and "
+                    f"autograd.grad(); pass retain_graph=True to the first call if you need to "
+                    f"backward through the graph again.")
+            return ()
+        from .tensor import Tensor
+        tensors = self.__dict__.get("_as_tensors", False)
+        out = []
+        for entry in saved:
+            value, owner, vc, version = entry[:4]
+            if vc is not None and vc[0] != version:
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: [{value.dtype.name} tensor of shape "
+                    f"{tuple(value.shape)}], saved by {type(self).__name__}, is at version "
+                    f"{vc[0]}; expected version {version} instead. Hint: clone() the tensor "
+                    f"before changing it in place, or change it after backward.")
+            if not tensors:
+                out.append(value)
+            elif owner is _OUTPUT:
+                out.append(Tensor._wrap(value, self, entry[4]))
+            elif owner is not None:
+                out.append(owner)
+            else:
+                out.append(value if value is None else Tensor._wrap(value, None))
+        return tuple(out)
+
+    saved_values = saved_tensors
+
+
+def _find_output(v, output):
+    if isinstance(output, tuple):
+        for o in output:
+            if o is v or getattr(o, "_data", None) is v:
+                return o
+        return None
+    if output is v or getattr(output, "_data", None) is v:
+        return output
+    return None
+
+
+class BackwardNode(_ContextMixin, Node):
+    """The node (and ctx) of a public `Function`: backward works on Tensors."""
+    __slots__ = ()
+
+    @property
+    def _n_out(self):
+        return self.__dict__.get("_n_outputs", 1)
+
+    def _apply(self, grads, create_graph):
+        from .tensor import Tensor, zeros_like_array
+        self._as_tensors = True
+        if self._n_out == 1:
+            grads = [grads]
+        wrapped = []
+        for i, g in enumerate(grads):
+            if g is None and self.__dict__.get("_materialize", True):
+                shape, dt = self.__dict__["_out_meta"][i]
+                g = zeros_like_array(shape, dt)
+            wrapped.append(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g, None))
+        with _gm.set_grad_enabled(create_graph):
+            result = self._fn.backward(self, *wrapped)
+        if not isinstance(result, tuple):
+            result = (result,)
+        n_in = len(self.next_functions)
+        if len(result) < n_in:
+            raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of "
+                               f"gradients (expected {n_in}, got {len(result)})")
+        out = []
+        for (fn, _), r in zip(self.next_functions, result):
+            if r is None or fn is None:
+                out.append(None)
+            elif create_graph:
+                out.append(r if isinstance(r, Tensor) else Tensor._wrap(r, None))
+            else:
+                out.append(r._data if isinstance(r, Tensor) else r)
+        return tuple(out)
+
+
+class Function(metaclass=_FunctionMeta):
+    """Base class for custom differentiable operations, as `torch.autograd.Function`.
+
+    Subclass it with static `forward(ctx, *args, **kwargs)` and `backward(ctx, *grad_outputs)`
+    (or `forward(*args)` plus `setup_context(ctx, inputs, output)`), then call `MyOp.apply(...)`.
+    backward returns one gradient per forward argument (None for non-tensors or where no
+    gradient is needed).
+    """
+    _node_base = BackwardNode
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError("Function subclasses are used through their static methods: call "
+                           "MyFunction.apply(*args), not MyFunction()(...)")
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("a Function subclass must define forward")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("a Function subclass must define backward")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        return _NOT_OVERRIDDEN
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .tensor import Tensor
+        record = _gm.state.grad_enabled
+        edges, needs = [], []
+        for a in args:
+            if isinstance(a, Tensor) and record and a._rg:
+                edges.append(_edge(a))
+                needs.append(True)
+            else:
+                edges.append(_NO_EDGE)
+                needs.append(False)
+        node = _new_node(cls._node_cls)
+        node.needs_input_grad = tuple(needs)
+        separate = cls.setup_context is not Function.setup_context
+        with _gm.no_grad():
+            if separate:
+                output = cls.forward(*args, **kwargs)
+            else:
+                output = cls.forward(node, *args, **kwargs)
+        if separate:
+            cls.setup_context(node, args, output)
+        single = not isinstance(output, tuple)
+        outputs = (output,) if single else output
+        any_grad = any(needs)
+        non_diff = node.__dict__.get("_non_diff", ())
+        wrapped = []
+        for i, o in enumerate(outputs):
+            if isinstance(o, Tensor):
+                diff = any_grad and id(o) not in non_diff and o.dtype.is_floating_point
+                wrapped.append(Tensor._wrap(o._data, node if diff else None, i))
+            else:
+                wrapped.append(o)
+        if any_grad:
+            node.next_functions = tuple(edges)
+            node._n_outputs = len(outputs)
+            node._out_meta = [(getattr(o, "shape", ()), getattr(o, "dtype", None))
+                              for o in outputs]
+            node._resolve_saved(args, output if single else tuple(outputs))
+            if _anomaly.state.enabled:
+                node._trace = _anomaly.user_frame()
+                _check_forward(node, [w._data for w in wrapped if isinstance(w, Tensor)])
+        return wrapped[0] if single else tuple(wrapped)
+
+
+_NOT_OVERRIDDEN = object()
+
+
+def once_differentiable(fn):
+    """Decorator for a backward that is not itself differentiable (runs with recording off)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with _gm.no_grad():
+            return fn(ctx, *args)
+    return wrapper
+
+
+class OpNode(_ContextMixin, Node):
+    """The node (and ctx) of an internal `Op`: backward works on arrays, or on Tensors when
+    the engine builds a differentiable backward graph."""
+    __slots__ = ()
+
+    def _apply(self, grad, create_graph):
+        if create_graph:
+            self._as_tensors = True
+            result = self._fn.backward(self, grad)
+            self._as_tensors = False
+        else:
+            result = self._fn.backward(self, grad)
+        if result.__class__ is not tuple:
+            return (result,)
+        return result
+
+
+class Op(metaclass=_FunctionMeta):
+    """An internal primitive: forward on NumPy arrays, backward by a formula that works on
+    arrays and Tensors alike (see the module docstring). Subclasses set `backward_name` to
+    PyTorch's grad_fn name and define static `forward(ctx, *arrays, **options)` and
+    `backward(ctx, grad)` returning one gradient per positional argument. Ops whose result has
+    no gradient (comparisons, argmax) set `differentiable = False`."""
+    _node_base = OpNode
+    differentiable = True
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .tensor import Tensor
+        record = _gm.state.grad_enabled and cls.differentiable
+        arrays = []
+        edges = []
+        needs = []
+        any_grad = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._data)
+                if record and a._rg:
+                    edges.append(_edge(a))
+                    needs.append(True)
+                    any_grad = True
+                    continue
+            else:
+                arrays.append(a)
+            edges.append(_NO_EDGE)
+            needs.append(False)
+        node = _new_node(cls._node_cls)
+        node.needs_input_grad = tuple(needs)
+        y = cls.forward(node, *arrays, **kwargs)
+        if not any_grad:
+            return Tensor._wrap(y, None)
+        out = Tensor._wrap(y, node)
+        node.next_functions = tuple(edges)
+        if "_to_save" in node.__dict__:
+            node._resolve_saved(args, out)
+        if _anomaly.state.enabled:
+            node._trace = _anomaly.user_frame()
+            _check_forward(node, [y])
+        return out
+
+
+def _check_forward(node, arrays):
+    for a in arrays:
+        if _anomaly.nonfinite(a):
+            name = type(node).__name__.replace("Backward0", "").replace("Backward", "")
+            raise RuntimeError(f"anomaly detected in the forward pass: operation '{name}' "
+                               f"({type(node).__name__}) produced a NaN or an infinity, called "
+                               f"from {node._trace}")
