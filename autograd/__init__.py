@@ -11,3 +11,22 @@ from .function import Function, once_differentiable
 from .tensor import Size, Tensor, tensor
 from .autograd_api import backward, grad
 from .printing import set_printoptions
+from .random import (Generator, default_generator, fork_rng, get_rng_state, initial_seed,
+                     manual_seed, seed, set_rng_state)
+from . import tensor_methods as _tensor_methods  # noqa: F401  (binds ops as Tensor methods)
+from .factories import *  # noqa: F401,F403
+from .ops.elementwise import *  # noqa: F401,F403
+from .ops.binary import *  # noqa: F401,F403
+from .ops.reduce import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from .ops.indexing import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.inplace import copy_  # noqa: F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
+from .function import Function as _F  # noqa: F401
+from . import random  # noqa: F401
+from .tensor import tensor  # noqa: F401,E402  (the factory, not the module)
+
+is_tensor = lambda obj: isinstance(obj, Tensor)  # noqa: E731
+numel = lambda input: input.numel()  # noqa: E731
+is_floating_point = lambda input: input.is_floating_point()  # noqa: E731

@@ -172,7 +172,7 @@ class _ContextMixin:
                 saved.append((None, None, None, 0))
                 continue
             for t in inputs:
-                if t is v or getattr(t, "_data", None) is v:
+                if hasattr(t, "_vc") and (t is v or t._data is v):
                     entry = (t._data, t, t._vc, t._vc[0])
                     break
             if entry is None:

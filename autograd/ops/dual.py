@@ -79,6 +79,8 @@ tanh = _unary(np.tanh, "tanh")
 sign = _unary(np.sign, "sign")
 abs = _unary(np.abs, "abs")  # noqa: A001
 neg = _unary(np.negative, "neg")
+sinh = _unary(np.sinh, "sinh")
+cosh = _unary(np.cosh, "cosh")
 
 
 def sigmoid(x):
@@ -93,7 +95,7 @@ def where(cond, a, b):
     if is_tensor(a) or is_tensor(b):
         from .binary import where as t_where
         from ..tensor import Tensor
-        return t_where(Tensor._wrap(np.asarray(cond), None), a, b)
+        return t_where(Tensor._wrap(np.asarray(getattr(cond, "_data", cond)), None), a, b)
     return np.where(cond, a, b)
 
 

@@ -1,0 +1,578 @@
+"""Elementwise functions of two operands, with broadcasting and PyTorch's type promotion.
+
+Forward: NumPy broadcasts the operands. Backward: each operand's gradient is the output
+gradient times the partial derivative, summed back to the operand's shape by `dual.sum_to`
+(the one place broadcasting is undone). A Python number operand stays a Python number (NumPy
+treats it as a weak scalar, like PyTorch) and gets no gradient.
+
+    add:  d(a+b)/da = 1            d(a+b)/db = 1
+    sub:  d(a-b)/da = 1            d(a-b)/db = -1
+    mul:  d(ab)/da  = b            d(ab)/db  = a
+    div:  d(a/b)/da = 1/b          d(a/b)/db = -a/b^2
+    pow:  d(a^b)/da = b a^(b-1)    d(a^b)/db = a^b ln a
+"""
+import numpy as np
+
+from .. import dtypes as _dt
+from ..function import Op
+from ..tensor import Tensor
+from . import dual
+from .elementwise import cast
+
+__all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "maximum", "minimum", "atan2",
+           "where", "lerp", "clamp", "clip", "remainder", "fmod", "floor_divide",
+           "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+           "logical_not", "isnan", "isinf", "isfinite", "equal", "allclose", "isclose",
+           "promote", "result_type", "subtract", "multiply", "divide", "greater", "less",
+           "greater_equal", "less_equal", "not_equal", "fmax", "fmin", "rsub",
+           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "hypot", "xlogy",
+           "logaddexp"]
+
+_NUMBER = (int, float, bool, np.number, np.bool_)
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _category_of_number(x):
+    if isinstance(x, (bool, np.bool_)):
+        return 0
+    if isinstance(x, (int, np.integer)):
+        return 1
+    return 2
+
+
+def result_type(a, b):
+    """PyTorch's result dtype for two operands (tensors or Python numbers).
+
+    Categories bool < integer < float. Dimensioned tensors outrank 0-d tensors, which outrank
+    Python numbers; within the highest category present, only operands of the highest rank
+    decide the width. A category reached only through Python numbers gives the default dtype
+    of that category (float32 for floats, int64 for ints).
+    """
+    ops = []
+    for x in (a, b):
+        if isinstance(x, Tensor):
+            kind = x._data.dtype.kind
+            ops.append((_CATEGORY[kind], 2 if x._data.ndim else 1, x._data.dtype))
+        else:
+            ops.append((_category_of_number(x), 0, None))
+    top = max(c for c, _, _ in ops)
+    tops = [(rank, dt) for c, rank, dt in ops if c == top]
+    best = max(rank for rank, _ in tops)
+    if best == 0:
+        return _dt.get_default_dtype().np if top == 2 else (np.dtype(np.int64) if top == 1
+                                                             else np.dtype(np.bool_))
+    dts = [dt for rank, dt in tops if rank == best]
+    return np.result_type(*dts)
+
+
+def promote(a, b):
+    """Operands converted to their common dtype (tensors cast differentiably; numbers kept)."""
+    a_t = isinstance(a, Tensor)
+    b_t = isinstance(b, Tensor)
+    if a_t and b_t and a._data.dtype == b._data.dtype:
+        return a, b
+    if not b_t and not isinstance(b, _NUMBER):
+        b = _as_operand(b, a)
+        b_t = isinstance(b, Tensor)
+    if not a_t and not isinstance(a, _NUMBER):
+        a = _as_operand(a, b)
+        a_t = isinstance(a, Tensor)
+    target = result_type(a, b)
+    if a_t and a._data.dtype != target:
+        a = cast(a, target)
+    if b_t and b._data.dtype != target:
+        b = cast(b, target)
+    return a, b
+
+
+def _as_operand(x, other):
+    if isinstance(x, np.ndarray):
+        return Tensor._wrap(x, None)
+    if isinstance(x, (list, tuple)):
+        from ..tensor import tensor
+        return tensor(x)
+    raise TypeError(f"unsupported operand type: {type(x).__name__} (with "
+                    f"{type(other).__name__}); use a Tensor or a Python number")
+
+
+def _broadcast_error(op, a, b):
+    sa = tuple(getattr(a, "shape", ()))
+    sb = tuple(getattr(b, "shape", ()))
+    n = max(len(sa), len(sb))
+    pa = (1,) * (n - len(sa)) + sa
+    pb = (1,) * (n - len(sb)) + sb
+    for d in range(n - 1, -1, -1):
+        if pa[d] != pb[d] and pa[d] != 1 and pb[d] != 1:
+            return RuntimeError(
+                f"{op}: the size of tensor a ({pa[d]}) must match the size of tensor b "
+                f"({pb[d]}) at non-singleton dimension {d} (shapes {sa} and {sb} do not "
+                f"broadcast)")
+    return RuntimeError(f"{op}: shapes {sa} and {sb} do not broadcast")
+
+
+class BinaryOp(Op):
+    """Base for broadcasting binary ops: forward computes fn(a, b) and remembers the shapes."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        op = ctx._fn
+        try:
+            y = op.fn(a, b)
+        except ValueError:
+            raise _broadcast_error(op.__name__.lower(), a, b) from None
+        ctx.shapes = (np.shape(a), np.shape(b))
+        if op.saves:
+            ctx.save_for_backward(*op.saves(a, b, y))
+        return y
+
+
+class Add(BinaryOp):
+    backward_name = "AddBackward0"
+    fn = staticmethod(np.add)
+    saves = None
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (dual.sum_to(g, sa) if na else None, dual.sum_to(g, sb) if nb else None)
+
+
+class Sub(BinaryOp):
+    backward_name = "SubBackward0"
+    fn = staticmethod(np.subtract)
+    saves = None
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (dual.sum_to(g, sa) if na else None, dual.sum_to(-g, sb) if nb else None)
+
+
+class Mul(BinaryOp):
+    backward_name = "MulBackward0"
+    fn = staticmethod(np.multiply)
+
+    @staticmethod
+    def saves(a, b, y):
+        return (a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (dual.sum_to(g * b, sa) if na else None, dual.sum_to(g * a, sb) if nb else None)
+
+
+class Div(BinaryOp):
+    backward_name = "DivBackward0"
+    fn = staticmethod(np.true_divide)
+
+    @staticmethod
+    def saves(a, b, y):
+        return (a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        ga = dual.sum_to(g / b, sa) if na else None
+        gb = dual.sum_to(-g * a / (b * b), sb) if nb else None
+        return ga, gb
+
+
+class Pow(BinaryOp):
+    backward_name = "PowBackward0"
+    fn = staticmethod(np.power)
+
+    @staticmethod
+    def saves(a, b, y):
+        return (a, b, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, y = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        ga = gb = None
+        bv = _values(b)
+        if na:  # b * a^(b-1), and 0 where b == 0 (also at a == 0, as PyTorch)
+            if bv.ndim == 0:
+                ga = g * (b * a ** (b - 1)) if bv != 0 else g * 0
+            else:
+                ga = dual.where(bv == 0, g * 0, g * (b * a ** (b - 1)))
+            ga = dual.sum_to(ga, sa)
+        if nb:  # a^b ln a; 0 where a == 0 (PyTorch's convention), NaN for negative a
+            av = _values(a)
+            gb = g * (y * dual.log(dual.where(av > 0, a, 1.0)))
+            if (av < 0).any():
+                gb = dual.where(av < 0, float("nan"), gb)
+            gb = dual.sum_to(gb, sb)
+        return ga, gb
+
+
+def _values(x):
+    return np.asarray(getattr(x, "_data", x))
+
+
+class Maximum(BinaryOp):
+    """max(a, b); on ties the gradient is split evenly, as PyTorch does."""
+    backward_name = "MaximumBackward0"
+    fn = staticmethod(np.maximum)
+
+    @staticmethod
+    def saves(a, b, y):
+        return (a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _minmax_backward(ctx, g, np.greater)
+
+
+class Minimum(BinaryOp):
+    """min(a, b); on ties the gradient is split evenly, as PyTorch does."""
+    backward_name = "MinimumBackward0"
+    fn = staticmethod(np.minimum)
+
+    @staticmethod
+    def saves(a, b, y):
+        return (a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _minmax_backward(ctx, g, np.less)
+
+
+def _minmax_backward(ctx, g, better):
+    a, b = ctx.saved_tensors
+    av, bv = _values(a), _values(b)
+    wins_a = better(av, bv) + 0.5 * (av == bv)
+    sa, sb = ctx.shapes
+    na, nb = ctx.needs_input_grad
+    wa = wins_a.astype(np.result_type(av.dtype, np.float32))
+    return (dual.sum_to(g * wa, sa) if na else None,
+            dual.sum_to(g * (1 - wa), sb) if nb else None)
+
+
+class Atan2(BinaryOp):
+    """atan2(a, b): d/da = b/(a^2+b^2), d/db = -a/(a^2+b^2)."""
+    backward_name = "Atan2Backward0"
+    fn = staticmethod(np.arctan2)
+
+    @staticmethod
+    def saves(a, b, y):
+        return (a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        r = a * a + b * b
+        return (dual.sum_to(g * b / r, sa) if na else None,
+                dual.sum_to(-g * a / r, sb) if nb else None)
+
+
+class Where(Op):
+    """where(cond, a, b): the gradient goes to a where cond holds, to b elsewhere."""
+    backward_name = "WhereBackward0"
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.cond = cond
+        ctx.shapes = (np.shape(a), np.shape(b))
+        try:
+            return np.where(cond, a, b)
+        except ValueError:
+            raise _broadcast_error("where", a, b) from None
+
+    @staticmethod
+    def backward(ctx, g):
+        cond = ctx.cond
+        sa, sb = ctx.shapes
+        _, na, nb = ctx.needs_input_grad
+        zero = g * 0
+        return (None, dual.sum_to(dual.where(cond, g, zero), sa) if na else None,
+                dual.sum_to(dual.where(cond, zero, g), sb) if nb else None)
+
+
+def _binary(cls, name):
+    def apply(input, other, *, out=None):
+        a, b = promote(input, other)
+        if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+            raise TypeError(f"{name}(): at least one operand must be a Tensor")
+        result = cls.apply(a, b)
+        if out is not None:
+            from .inplace import copy_
+            return copy_(out, result)
+        return result
+    apply.__name__ = name
+    apply.__doc__ = f"Elementwise {name} with broadcasting (PyTorch's torch.{name})."
+    return apply
+
+
+mul = _binary(Mul, "mul")
+maximum = _binary(Maximum, "maximum")
+minimum = _binary(Minimum, "minimum")
+_add = _binary(Add, "add")
+_sub = _binary(Sub, "sub")
+
+
+def add(input, other, *, alpha=1, out=None):
+    """input + alpha * other, with broadcasting."""
+    if alpha != 1:
+        other = other * alpha
+    return _add(input, other, out=out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """input - alpha * other, with broadcasting."""
+    if alpha != 1:
+        other = other * alpha
+    return _sub(input, other, out=out)
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """input / other (true division; integer inputs give floats). rounding_mode 'trunc' or
+    'floor' rounds the quotient (no gradient through the rounding, as PyTorch)."""
+    a, b = promote(input, other)
+    if rounding_mode is None:
+        if _kind(a) != "f" and _kind(b) != "f":
+            a = cast(a, _dt.get_default_dtype()) if isinstance(a, Tensor) else a
+            b = cast(b, _dt.get_default_dtype()) if isinstance(b, Tensor) else b
+        result = Div.apply(a, b)
+    elif rounding_mode in ("trunc", "floor"):
+        q = np.true_divide(_values(a), _values(b))
+        q = np.trunc(q) if rounding_mode == "trunc" else np.floor(q)
+        dtype = a._data.dtype if isinstance(a, Tensor) else b._data.dtype
+        result = Tensor._wrap(q.astype(dtype, copy=False), None)
+    else:
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                         f"but found '{rounding_mode}'")
+    if out is not None:
+        from .inplace import copy_
+        return copy_(out, result)
+    return result
+
+
+def _kind(x):
+    return x._data.dtype.kind if isinstance(x, Tensor) else ("f" if isinstance(x, float) else "i")
+
+
+true_divide = divide = div
+subtract, multiply = sub, mul
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001
+    """input ** exponent, either side a tensor or a number."""
+    if isinstance(exponent, _NUMBER) and isinstance(input, Tensor):
+        if exponent == 2 and not isinstance(exponent, bool):
+            from .elementwise import square
+            if input._data.dtype.kind == "f":
+                return square(input)
+        if input._data.dtype.kind in "iub" and isinstance(exponent, (int, np.integer)) \
+                and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _binary(Pow, "pow")(input, exponent, out=out)
+
+
+def atan2(input, other, *, out=None):
+    a, b = promote(input, other)
+    if _kind(a) != "f":
+        a, b = cast(a, _dt.get_default_dtype()), cast(b, _dt.get_default_dtype())
+    return Atan2.apply(a, b)
+
+
+arctan2 = atan2
+
+
+def where(condition, input=None, other=None):
+    """Elements of `input` where `condition` holds, else of `other` (broadcast together).
+    With only a condition, the indices where it holds (as `nonzero(as_tuple=True)`)."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                           f"tensor with dtype {_dt.from_numpy_dtype(cond.dtype)}")
+    a, b = promote(input, other)
+    return Where.apply(cond, a, b)
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input)."""
+    return input + weight * (end - input)
+
+
+def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
+    """Limit values to [min, max]; the gradient passes where the value was inside (on the
+    boundary too, as PyTorch). min/max may be numbers or tensors."""
+    if min is None and max is None:
+        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+    result = input
+    if min is not None:
+        result = _clamp_side(result, min, np.less)
+    if max is not None:
+        result = _clamp_side(result, max, np.greater)
+    if out is not None:
+        from .inplace import copy_
+        return copy_(out, result)
+    return result
+
+
+def _clamp_side(x, bound, outside):
+    if isinstance(bound, Tensor):
+        mask = outside(x._data, bound._data)
+        return where(Tensor._wrap(mask, None), bound.to(x.dtype), x)
+    if x._data.dtype.kind != "f" and isinstance(bound, float):
+        x = cast(x, _dt.get_default_dtype())
+    return _ClampScalar.apply(x, bound=bound, outside=outside)
+
+
+class _ClampScalar(Op):
+    backward_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, x, bound, outside):
+        mask = outside(x, bound)
+        ctx.keep = ~mask
+        return np.where(mask, np.asarray(bound, dtype=x.dtype), x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.keep
+
+
+clip = clamp
+
+
+def remainder(input, other):
+    """Python-style modulus (sign of the divisor); d/da = 1, d/db = -floor(a/b)."""
+    return input - floor_divide(input, other) * other
+
+
+def fmod(input, other):
+    """C-style remainder (sign of the dividend)."""
+    q = div(input, other, rounding_mode="trunc")
+    return input - q * other
+
+
+def floor_divide(input, other):
+    return div(input, other, rounding_mode="floor")
+
+
+def fmax(input, other):
+    a, b = promote(input, other)
+    return where(Tensor._wrap(np.isnan(_values(b)) | (_values(a) >= _values(b)), None), a, b)
+
+
+def fmin(input, other):
+    a, b = promote(input, other)
+    return where(Tensor._wrap(np.isnan(_values(b)) | (_values(a) <= _values(b)), None), a, b)
+
+
+def hypot(input, other):
+    from .elementwise import sqrt
+    return sqrt(input * input + other * other)
+
+
+def xlogy(input, other):
+    """input * log(other), defined as 0 where input == 0."""
+    from .elementwise import log
+    zero = Tensor._wrap(_values(input) == 0, None) if isinstance(input, Tensor) else \
+        Tensor._wrap(np.asarray(input == 0), None)
+    return where(zero, 0.0 * other, input * log(other))
+
+
+def logaddexp(input, other):
+    """log(exp(a) + exp(b)), computed without overflow."""
+    from .elementwise import exp, log1p
+    return maximum(input, other) + log1p(exp(-(input - other).abs()))
+
+
+# ---------------------------------------------------------------- no gradient
+def _compare(np_fn, name):
+    def apply(input, other, *, out=None):
+        a = _values_of(input)
+        b = _values_of(other)
+        try:
+            return Tensor._wrap(np.asarray(np_fn(a, b)), None)
+        except ValueError:
+            raise _broadcast_error(name, a, b) from None
+    apply.__name__ = name
+    apply.__doc__ = f"Elementwise {name} (a bool tensor; no gradient)."
+    return apply
+
+
+def _values_of(x):
+    if isinstance(x, Tensor):
+        return x._data
+    return np.asarray(x) if isinstance(x, (list, tuple, np.ndarray)) else x
+
+
+eq = _compare(np.equal, "eq")
+ne = _compare(np.not_equal, "ne")
+lt = _compare(np.less, "lt")
+le = _compare(np.less_equal, "le")
+gt = _compare(np.greater, "gt")
+ge = _compare(np.greater_equal, "ge")
+logical_and = _compare(np.logical_and, "logical_and")
+logical_or = _compare(np.logical_or, "logical_or")
+logical_xor = _compare(np.logical_xor, "logical_xor")
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+
+
+def _bitwise(np_fn, name):
+    def apply(input, other):
+        return Tensor._wrap(np.asarray(np_fn(_values_of(input), _values_of(other))), None)
+    apply.__name__ = name
+    return apply
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+
+
+def bitwise_not(input):
+    return Tensor._wrap(np.invert(input._data), None)
+
+
+def logical_not(input):
+    return Tensor._wrap(np.logical_not(input._data), None)
+
+
+def isnan(input):
+    return Tensor._wrap(np.isnan(input._data), None)
+
+
+def isinf(input):
+    return Tensor._wrap(np.isinf(input._data), None)
+
+
+def isfinite(input):
+    return Tensor._wrap(np.isfinite(input._data), None)
+
+
+def equal(input, other):
+    """True if both have the same shape and elements."""
+    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.allclose(input._data, _values_of(other), rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return Tensor._wrap(np.isclose(input._data, _values_of(other), rtol=rtol, atol=atol,
+                                   equal_nan=equal_nan), None)
+

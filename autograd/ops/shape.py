@@ -1,0 +1,618 @@
+"""Movement ops: they rearrange elements without changing them.
+
+Each backward moves the gradient back the way the forward moved the values: reshape undoes
+reshape, permute applies the inverse permutation, expand sums over the expanded dimensions
+(`dual.sum_to`), cat splits, flip flips, roll rolls back. Ops that NumPy performs as views
+(reshape, permute, expand, squeeze, slices) share memory and the version counter with their
+input, as PyTorch's views do.
+"""
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor
+from . import dual
+from .reduce import normalize_dims
+
+__all__ = ["reshape", "view", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose",
+           "swapaxes", "swapdims", "permute", "t", "expand", "expand_as", "broadcast_to",
+           "broadcast_tensors", "repeat", "tile", "flip", "fliplr", "flipud", "roll", "cat",
+           "concat", "concatenate", "stack", "hstack", "vstack", "split", "chunk", "unbind",
+           "narrow", "movedim", "moveaxis", "view_as", "reshape_as", "pad", "tril", "triu",
+           "diagonal", "diag", "as_view", "atleast_1d", "atleast_2d", "ravel"]
+
+
+def as_view(out, input):
+    """Make `out` share `input`'s version counter (it shares its memory)."""
+    out._vc = input._vc
+    base = input.__dict__.get("_base")
+    if base is None and input._rg and input.grad_fn is None:
+        base = input
+    if base is not None:
+        out._base = base
+    return out
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+class Reshape(Op):
+    backward_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape=None):
+        ctx.in_shape = x.shape
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size "
+                               f"{x.size} (input shape {tuple(x.shape)})") from None
+
+    @staticmethod
+    def backward(ctx, g):
+        return dual.reshape(g, ctx.in_shape)
+
+
+class _ReshapeAlias(Reshape):
+    backward_name = "ReshapeAliasBackward0"
+
+
+def reshape(input, *shape):
+    """The same elements in a new shape (one dimension may be -1); a view when possible."""
+    shape = _shape_arg(shape)
+    if shape == input._data.shape:
+        return input
+    return as_view(_ReshapeAlias.apply(input, shape=shape), input)
+
+
+def view(input, *shape):
+    """As reshape; PyTorch's view also requires compatible strides, NumPy copies if needed."""
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
+        return input.to(shape[0])  # view(dtype)
+    shape = _shape_arg(shape)
+    return as_view(Reshape.apply(input, shape=shape), input)
+
+
+def view_as(input, other):
+    return view(input, other.shape)
+
+
+def reshape_as(input, other):
+    return reshape(input, other.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dimensions start_dim..end_dim into one."""
+    nd = input._data.ndim
+    if nd == 0:
+        return reshape(input, (1,))
+    s, e = normalize_dims(start_dim, nd, "flatten")[0], normalize_dims(end_dim, nd, "flatten")[0]
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shp = input._data.shape
+    return reshape(input, shp[:s] + (int(np.prod(shp[s:e + 1])),) + shp[e + 1:])
+
+
+ravel = lambda input: flatten(input)  # noqa: E731
+
+
+def unflatten(input, dim, sizes):
+    """Split dimension `dim` into `sizes` (one may be -1)."""
+    d, = normalize_dims(dim, input._data.ndim, "unflatten")
+    shp = input._data.shape
+    sizes = tuple(sizes)
+    if -1 in sizes:
+        known = int(np.prod([s for s in sizes if s != -1]))
+        sizes = tuple(shp[d] // known if s == -1 else s for s in sizes)
+    if int(np.prod(sizes)) != shp[d]:
+        raise RuntimeError(f"unflatten: provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({shp[d]}) in the input tensor")
+    return reshape(input, shp[:d] + sizes + shp[d + 1:])
+
+
+def squeeze(input, dim=None):
+    """Remove dimensions of size 1 (only those in `dim` when given)."""
+    shp = input._data.shape
+    if dim is None:
+        new = tuple(s for s in shp if s != 1)
+    else:
+        dims = normalize_dims(dim, input._data.ndim, "squeeze") or ()
+        new = tuple(s for i, s in enumerate(shp) if not (i in dims and s == 1))
+    return as_view(Reshape.apply(input, shape=new), input) if new != shp else input
+
+
+def unsqueeze(input, dim):
+    """Insert a dimension of size 1 at `dim`."""
+    nd = input._data.ndim + 1
+    if not -nd <= dim < nd:
+        raise IndexError(f"unsqueeze: dimension out of range (expected to be in range of "
+                         f"[{-nd}, {nd - 1}], but got {dim})")
+    d = dim % nd
+    shp = input._data.shape
+    return as_view(Reshape.apply(input, shape=shp[:d] + (1,) + shp[d:]), input)
+
+
+def atleast_1d(input):
+    return reshape(input, (1,)) if input._data.ndim == 0 else input
+
+
+def atleast_2d(input):
+    x = atleast_1d(input)
+    return unsqueeze(x, 0) if x._data.ndim == 1 else x
+
+
+class Permute(Op):
+    backward_name = "PermuteBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims=None):
+        ctx.dims = dims
+        return x.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return dual.transpose(g, tuple(np.argsort(ctx.dims)))
+
+
+class _Transpose(Permute):
+    backward_name = "TransposeBackward0"
+
+
+def permute(input, *dims):
+    """Reorder dimensions: output dim i is input dim dims[i]."""
+    dims = _shape_arg(dims)
+    nd = input._data.ndim
+    if len(dims) != nd:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
+    norm = tuple(d % nd if nd else 0 for d in dims)
+    if sorted(norm) != list(range(nd)):
+        raise RuntimeError(f"permute(): dims {list(dims)} must be a permutation of "
+                           f"0..{nd - 1}")
+    if norm == tuple(range(nd)):
+        return input
+    return as_view(Permute.apply(input, dims=norm), input)
+
+
+def transpose(input, dim0, dim1):
+    """Swap dimensions dim0 and dim1."""
+    nd = input._data.ndim
+    if nd == 0:
+        normalize_dims((dim0, dim1) if dim0 != dim1 else dim0, 0, "transpose")
+        return input
+    d0 = normalize_dims(dim0, nd, "transpose")[0]
+    d1 = normalize_dims(dim1, nd, "transpose")[0]
+    if d0 == d1:
+        return input
+    order = list(range(nd))
+    order[d0], order[d1] = order[d1], order[d0]
+    return as_view(_Transpose.apply(input, dims=tuple(order)), input)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    """Transpose a tensor of at most 2 dimensions."""
+    if input._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{input._data.ndim}D; use transpose(dim0, dim1) or .mT")
+    return transpose(input, 0, 1) if input._data.ndim == 2 else input
+
+
+def movedim(input, source, destination):
+    nd = input._data.ndim
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    perm = [None] * nd
+    src = [s % nd for s in src]
+    dst = [d % nd for d in dst]
+    rest = [i for i in range(nd) if i not in src]
+    free = [i for i in range(nd) if i not in dst]
+    for s, d in zip(src, dst):
+        perm[d] = s
+    for s, d in zip(rest, free):
+        perm[d] = s
+    return permute(input, *perm)
+
+
+moveaxis = movedim
+
+
+class Expand(Op):
+    backward_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape=None):
+        ctx.in_shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return dual.sum_to(g, ctx.in_shape)
+
+
+def expand(input, *sizes):
+    """Broadcast to `sizes` without copying (-1 keeps a dimension's size)."""
+    sizes = _shape_arg(sizes)
+    shp = input._data.shape
+    if len(sizes) < len(shp):
+        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be "
+                           f"greater or equal to the number of dimensions in the tensor "
+                           f"({len(shp)})")
+    lead = len(sizes) - len(shp)
+    target = tuple(shp[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
+    for i, s in enumerate(shp):
+        if s != 1 and s != target[i + lead]:
+            raise RuntimeError(f"The expanded size of the tensor ({target[i + lead]}) must match "
+                               f"the existing size ({s}) at non-singleton dimension "
+                               f"{i + lead}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                               f"{list(shp)}")
+    if target == shp:
+        return input
+    return as_view(Expand.apply(input, shape=target), input)
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, shape):
+    return expand(input, tuple(shape))
+
+
+def broadcast_tensors(*tensors):
+    shapes = [t._data.shape for t in tensors]
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise RuntimeError(f"broadcast_tensors: shapes {shapes} do not broadcast") from None
+    return tuple(expand(t, shape) for t in tensors)
+
+
+class Repeat(Op):
+    backward_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, x, repeats=None):
+        lead = len(repeats) - x.ndim
+        xs = x.reshape((1,) * lead + x.shape)
+        ctx.meta = (xs.shape, repeats, x.shape)
+        return np.tile(xs, repeats)
+
+    @staticmethod
+    def backward(ctx, g):
+        xshape, reps, in_shape = ctx.meta
+        inter = []
+        for r, s in zip(reps, xshape):
+            inter += [r, s]
+        g = dual.reshape(g, tuple(inter))
+        g = dual.sum(g, tuple(range(0, 2 * len(reps), 2)))
+        return dual.reshape(g, in_shape)
+
+
+def repeat(input, *repeats):
+    """Tile the tensor `repeats[i]` times along each dimension."""
+    repeats = _shape_arg(repeats)
+    if len(repeats) < input._data.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    return Repeat.apply(input, repeats=repeats)
+
+
+def tile(input, dims):
+    dims = tuple(dims)
+    dims = (1,) * (input._data.ndim - len(dims)) + dims
+    return repeat(input, dims)
+
+
+class Flip(Op):
+    backward_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims=None):
+        ctx.dims = dims
+        return np.flip(x, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        if dual.is_tensor(g):
+            return g.flip(ctx.dims)
+        return np.flip(g, ctx.dims)
+
+
+def flip(input, *dims):
+    """Reverse the order of elements along `dims`."""
+    dims = normalize_dims(_shape_arg(dims), input._data.ndim, "flip") or ()
+    if not dims:
+        return input
+    return Flip.apply(input, dims=dims)
+
+
+def fliplr(input):
+    return flip(input, 1)
+
+
+def flipud(input):
+    return flip(input, 0)
+
+
+class Roll(Op):
+    backward_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shifts=None, dims=None):
+        ctx.meta = (shifts, dims)
+        return np.roll(x, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        shifts, dims = ctx.meta
+        neg = tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts
+        if dual.is_tensor(g):
+            return g.roll(neg, dims)
+        return np.roll(g, neg, axis=dims)
+
+
+def roll(input, shifts, dims=None):
+    """Shift elements cyclically along `dims` (the flattened tensor when None)."""
+    if isinstance(shifts, (list, tuple)):
+        shifts = tuple(shifts)
+    if isinstance(dims, list):
+        dims = tuple(dims)
+    if dims is None:
+        return reshape(Roll.apply(flatten(input), shifts=shifts, dims=0), input.shape)
+    return Roll.apply(input, shifts=shifts, dims=dims)
+
+
+class Cat(Op):
+    backward_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, *xs, dim=0):
+        ctx.dim = dim
+        ctx.sizes = [x.shape[dim] for x in xs]
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        bounds = np.cumsum(ctx.sizes)[:-1]
+        d = ctx.dim
+        if dual.is_tensor(g):
+            return tuple(split(g, list(ctx.sizes), d))
+        return tuple(np.split(g, bounds, axis=d))
+
+
+def cat(tensors, dim=0, *, out=None):
+    """Join tensors along an existing dimension `dim`."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+    from .elementwise import cast
+    # PyTorch skips legacy empty 1-D tensors of shape (0,)
+    kept = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
+    nd = kept[0]._data.ndim
+    if nd == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d, = normalize_dims(dim, nd, "cat")
+    ref = kept[0]._data.shape
+    for i, t in enumerate(kept):
+        s = t._data.shape
+        if len(s) != nd or any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
+            raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
+                               f"size {list(ref)} but got size {list(s)} for tensor number {i} "
+                               f"in the list.")
+    dt = np.result_type(*[t._data.dtype for t in kept])
+    kept = [cast(t, dt) if t._data.dtype != dt else t for t in kept]
+    result = Cat.apply(*kept, dim=d)
+    if out is not None:
+        from .inplace import copy_
+        return copy_(out, result)
+    return result
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    """Join tensors of one shape along a new dimension `dim`."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ref = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(ref)} at entry 0 and {list(t._data.shape)} at entry {i}")
+    nd = len(ref) + 1
+    if not -nd <= dim < nd:
+        raise IndexError(f"stack: dimension out of range (expected to be in range of "
+                         f"[{-nd}, {nd - 1}], but got {dim})")
+    d = dim % nd
+    return cat([unsqueeze(t, d) for t in tensors], d, out=out)
+
+
+def hstack(tensors):
+    tensors = [atleast_1d(t) for t in tensors]
+    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([atleast_2d(t) for t in tensors], 0)
+
+
+def narrow(input, dim, start, length):
+    """The slice [start, start+length) of dimension `dim` (a view)."""
+    d, = normalize_dims(dim, input._data.ndim, "narrow")
+    size = input._data.shape[d]
+    start = int(start)
+    if start < 0:
+        start += size
+    if not (0 <= start and length >= 0 and start + length <= size):
+        raise IndexError(f"narrow(): start ({start}) + length ({length}) exceeds dimension "
+                         f"size ({size}).")
+    from .indexing import getitem
+    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+def split(input, split_size_or_sections, dim=0):
+    """Split into chunks of `split_size` (the last may be smaller) or of the given sizes."""
+    d, = normalize_dims(dim, input._data.ndim, "split")
+    size = input._data.shape[d]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0 and size:
+            raise RuntimeError(f"split expects split_size be non-negative, but got "
+                               f"split_size={step}")
+        sizes = [min(step, size - i) for i in range(0, size, step)] if step else [0]
+        if not sizes:
+            sizes = [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != size:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} "
+                               f"(input tensor's size at dimension {d}), but got "
+                               f"split_sizes={sizes}")
+    out, start = [], 0
+    for s in sizes:
+        out.append(narrow(input, d, start, s))
+        start += s
+    return tuple(out)
+
+
+def chunk(input, chunks, dim=0):
+    """Split into `chunks` pieces of size ceil(n / chunks) (fewer if n is small)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d, = normalize_dims(dim, input._data.ndim, "chunk")
+    size = input._data.shape[d]
+    step = max(-(-size // chunks), 1)
+    return split(input, step, d)
+
+
+def unbind(input, dim=0):
+    """The slices along `dim`, as a tuple of tensors without that dimension."""
+    d, = normalize_dims(dim, input._data.ndim, "unbind")
+    from .indexing import getitem
+    return tuple(getitem(input, (slice(None),) * d + (i,))
+                 for i in range(input._data.shape[d]))
+
+
+class ConstantPad(Op):
+    backward_name = "ConstantPadNdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, widths=None, value=0.0):
+        ctx.slices = tuple(slice(b, b + s) for (b, _), s in zip(widths, x.shape))
+        crop = tuple(slice(max(-b, 0), s - max(-a, 0)) for (b, a), s in zip(widths, x.shape))
+        pos = [(max(b, 0), max(a, 0)) for b, a in widths]
+        out = np.pad(x[crop], pos, constant_values=value)
+        ctx.in_shape = x.shape
+        ctx.crop = crop
+        ctx.pos = pos
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        inner = tuple(slice(b, g.shape[i] - a) for i, (b, a) in enumerate(ctx.pos))
+        gi = g[inner]
+        if any(c != slice(0, s) for c, s in zip(ctx.crop, ctx.in_shape)):
+            widths = [(c.start, s - c.stop) for c, s in zip(ctx.crop, ctx.in_shape)]
+            if dual.is_tensor(gi):
+                flat = []
+                for b, a in reversed(widths):
+                    flat += [b, a]
+                return pad(gi, flat)
+            return np.pad(gi, widths)
+        return gi
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last len(pad)//2 dimensions: pad = (left_last, right_last, left_prev, ...).
+    Negative widths crop. Modes: constant, reflect, replicate, circular."""
+    pad = list(pad)
+    if len(pad) % 2:
+        raise RuntimeError(f"pad: padding length must be divisible by 2, got {len(pad)}")
+    nd = input._data.ndim
+    n = len(pad) // 2
+    if n > nd:
+        raise RuntimeError(f"pad: padding length ({len(pad)}) is too large for a {nd}-D input")
+    widths = [(0, 0)] * (nd - n) + [(pad[2 * i], pad[2 * i + 1]) for i in range(n)][::-1]
+    if mode == "constant":
+        return ConstantPad.apply(input, widths=widths, value=0.0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"pad: mode '{mode}' is not one of 'constant', 'reflect', "
+                                  f"'replicate', 'circular'")
+    from .indexing import index_select
+    out = input
+    for axis in range(nd - n, nd):
+        before, after = widths[axis]
+        size = input._data.shape[axis]
+        if mode == "reflect" and (before >= size or after >= size):
+            raise RuntimeError(f"pad: padding size should be less than the corresponding input "
+                               f"dimension for reflect mode, but got padding ({before}, "
+                               f"{after}) at dimension {axis} of size {size}")
+        if mode == "circular" and (before > size or after > size):
+            raise RuntimeError("pad: padding value causes wrapping around more than once")
+        idx = np.arange(-before, size + after)
+        if mode == "reflect":
+            period = 2 * (size - 1) if size > 1 else 1
+            idx = np.abs(idx) % period
+            idx = np.where(idx >= size, period - idx, idx)
+        elif mode == "replicate":
+            idx = np.clip(idx, 0, size - 1)
+        else:
+            idx = idx % size
+        out = index_select(out, axis, Tensor._wrap(idx.astype(np.int64), None))
+    return out
+
+
+class _Mask(Op):
+    backward_name = "TrilBackward0"
+
+    @staticmethod
+    def forward(ctx, x, keep=None):
+        ctx.keep = keep
+        return np.where(keep, x, 0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.keep
+
+
+_Triu = type("Triu", (_Mask,), {"backward_name": "TriuBackward0", "__module__": __name__})
+
+
+def tril(input, diagonal=0):
+    """The lower triangle (elements above `diagonal` set to 0) of the last two dims."""
+    r, c = input._data.shape[-2:]
+    return _Mask.apply(input, keep=np.tri(r, c, diagonal, dtype=bool))
+
+
+def triu(input, diagonal=0):
+    r, c = input._data.shape[-2:]
+    return _Triu.apply(input, keep=~np.tri(r, c, diagonal - 1, dtype=bool))
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal of the (dim1, dim2) planes, as the last dimension."""
+    x = movedim(input, (dim1, dim2), (-2, -1))
+    r, c = x._data.shape[-2:]
+    rows = np.arange(max(0, -offset), min(r, c - offset))
+    from .indexing import getitem
+    return getitem(x, (Ellipsis, Tensor._wrap(rows, None), Tensor._wrap(rows + offset, None)))
+
+
+def diag(input, diagonal=0):
+    """A 1-D input becomes a diagonal matrix; a 2-D input gives its diagonal."""
+    if input._data.ndim == 2:
+        return globals()["diagonal"](input, diagonal)
+    n = input._data.shape[0] + abs(diagonal)
+    out = input.new_zeros(n, n)
+    idx = np.arange(input._data.shape[0])
+    r, c = (idx, idx + diagonal) if diagonal >= 0 else (idx - diagonal, idx)
+    from .indexing import index_put
+    return index_put(out, (r, c), input)

@@ -1,0 +1,181 @@
+"""Bind the ops of `autograd.ops` to `Tensor` as methods and Python operators.
+
+Every op is written once, as a function taking the tensor first (`autograd.exp(x)`); this
+module makes it a method too (`x.exp()`), adds the in-place variants (`x.exp_()`, built by
+`ops.inplace.apply_inplace`), and defines the operators (`+ - * / ** @ [] < ...`).
+"""
+import numpy as np
+
+from . import random as _random
+from .ops import binary, elementwise, indexing, inplace, linalg, reduce, shape
+from .tensor import Tensor
+
+_METHODS = {
+    elementwise: ["neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
+                  "sqrt", "rsqrt", "reciprocal", "square", "sin", "cos", "tan", "tanh", "sinh",
+                  "cosh", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sigmoid",
+                  "relu", "erf", "floor", "ceil", "round", "trunc", "frac", "clone", "negative",
+                  "absolute", "positive", "nan_to_num"],
+    binary: ["add", "sub", "mul", "div", "true_divide", "pow", "maximum", "minimum", "atan2",
+             "arctan2", "lerp", "clamp", "clip", "remainder", "fmod", "floor_divide", "eq", "ne",
+             "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",
+             "isnan", "isinf", "isfinite", "equal", "allclose", "isclose", "subtract",
+             "multiply", "divide", "greater", "less", "greater_equal", "less_equal",
+             "not_equal", "fmax", "fmin", "hypot", "xlogy", "logaddexp", "bitwise_and",
+             "bitwise_or", "bitwise_xor", "bitwise_not"],
+    reduce: ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var",
+             "std", "norm", "logsumexp", "cumsum", "cumprod", "softmax", "log_softmax", "all",
+             "any", "sum_to_size", "count_nonzero", "nansum", "aminmax"],
+    shape: ["reshape", "view", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose",
+            "swapaxes", "swapdims", "permute", "t", "expand", "expand_as", "broadcast_to",
+            "repeat", "tile", "flip", "fliplr", "flipud", "roll", "split", "chunk", "unbind",
+            "narrow", "movedim", "moveaxis", "view_as", "reshape_as", "tril", "triu",
+            "diagonal", "diag", "ravel"],
+    indexing: ["gather", "scatter", "scatter_add", "index_select", "masked_fill",
+               "masked_select", "take", "take_along_dim", "nonzero", "argwhere", "sort",
+               "argsort", "topk", "kthvalue", "median", "index_put", "index_add", "index_fill",
+               "masked_scatter"],
+    linalg: ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "trace",
+             "addmm"],
+}
+
+_INPLACE = ["neg", "abs", "sign", "exp", "expm1", "log", "log2", "log10", "log1p", "sqrt",
+            "rsqrt", "reciprocal", "square", "sin", "cos", "tan", "tanh", "sigmoid", "relu",
+            "floor", "ceil", "round", "trunc", "frac", "add", "sub", "mul", "div", "pow",
+            "clamp", "clip", "remainder", "fmod", "lerp", "masked_fill", "index_put", "index_add",
+            "index_fill", "scatter", "scatter_add", "atan2", "nan_to_num", "maximum", "minimum",
+            "floor_divide", "true_divide", "subtract", "multiply", "divide", "erf", "tril", "triu",
+            "masked_scatter"]
+
+
+def _make_inplace(fn, name):
+    def method(self, *args, **kwargs):
+        return inplace.apply_inplace(self, fn, *args, op=name, **kwargs)
+    method.__name__ = name
+    method.__doc__ = f"In-place {fn.__name__} (writes into this tensor; returns it)."
+    return method
+
+
+for module, names in _METHODS.items():
+    for name in names:
+        setattr(Tensor, name, getattr(module, name))
+for name in _INPLACE:
+    setattr(Tensor, name + "_", _make_inplace(getattr(Tensor, name), name + "_"))
+
+Tensor.copy_ = inplace.copy_
+Tensor.zero_ = inplace.zero_
+Tensor.fill_ = inplace.fill_
+Tensor.absolute_ = Tensor.abs_
+Tensor.negative_ = Tensor.neg_
+
+
+def _where_method(self, condition, y):
+    """`x.where(condition, y)` is `autograd.where(condition, x, y)`."""
+    return binary.where(condition, self, y)
+
+
+Tensor.where = _where_method
+Tensor.T = property(lambda self: shape.permute(self, *reversed(range(self._data.ndim))),
+                    doc="All dimensions reversed (the transpose of a matrix).")
+Tensor.mT = property(lambda self: shape.transpose(self, -2, -1),
+                     doc="The transpose of the last two dimensions (batched matrices).")
+Tensor.H = Tensor.T
+Tensor.mH = Tensor.mT
+
+
+# ------------------------------------------------------------------ random fills (in place)
+def _random_fill(name, draw):
+    def method(self, *args, generator=None, **kwargs):
+        inplace.check_inplace(self, name)
+        self._data[...] = draw(_random.rng(generator), self._data.shape, *args, **kwargs)
+        self._vc[0] += 1
+        return self
+    method.__name__ = name
+    return method
+
+
+Tensor.uniform_ = _random_fill("uniform_", lambda g, s, a=0.0, b=1.0: g.uniform(a, b, s))
+Tensor.normal_ = _random_fill("normal_", lambda g, s, mean=0.0, std=1.0:
+                              g.standard_normal(s) * std + mean)
+Tensor.bernoulli_ = _random_fill("bernoulli_", lambda g, s, p=0.5: g.random(s) < p)
+Tensor.exponential_ = _random_fill("exponential_", lambda g, s, lambd=1.0:
+                                   g.exponential(1.0 / lambd, s))
+Tensor.random_ = _random_fill("random_", lambda g, s, low=0, high=None:
+                              g.integers(low, high if high is not None else 2 ** 24, s)
+                              if high is not None or low else g.integers(0, 2 ** 24, s))
+
+
+# ------------------------------------------------------------------ operators
+_add, _sub, _mul, _div = binary._add, binary._sub, binary.mul, binary.div
+_Add, _Sub, _Mul, _Div = binary.Add, binary.Sub, binary.Mul, binary.Div
+
+
+def _fast(cls, slow):
+    """An operator with a fast path for the common cases (same dtypes, or a Python number
+    that does not change the tensor's dtype), else the full promoting function."""
+    def op(self, other):
+        oc = other.__class__
+        if oc is float:
+            if self._data.dtype.kind == "f":
+                return cls.apply(self, other)
+        elif oc is Tensor:
+            if self._data.dtype == other._data.dtype:
+                return cls.apply(self, other)
+        elif oc is int and self._data.dtype.kind in "fiu":
+            return cls.apply(self, other)
+        return slow(self, other)
+    return op
+
+
+def _reflected(fn):
+    def op(self, other):
+        return fn(other, self)
+    return op
+
+
+def _iop(fn, name):
+    def op(self, other):
+        return inplace.apply_inplace(self, fn, other, op=name)
+    return op
+
+
+Tensor.__add__ = _fast(_Add, _add)
+Tensor.__radd__ = _fast(_Add, _add)
+Tensor.__sub__ = _fast(_Sub, _sub)
+Tensor.__rsub__ = _reflected(_sub)
+Tensor.__mul__ = _fast(_Mul, _mul)
+Tensor.__rmul__ = _fast(_Mul, _mul)
+Tensor.__truediv__ = lambda self, other: _Div.apply(self, other) if (
+    other.__class__ is float and self._data.dtype.kind == "f") else _div(self, other)
+Tensor.__rtruediv__ = _reflected(_div)
+Tensor.__floordiv__ = binary.floor_divide
+Tensor.__rfloordiv__ = _reflected(binary.floor_divide)
+Tensor.__mod__ = binary.remainder
+Tensor.__rmod__ = _reflected(binary.remainder)
+Tensor.__pow__ = binary.pow
+Tensor.__rpow__ = _reflected(binary.pow)
+Tensor.__matmul__ = linalg.matmul
+Tensor.__rmatmul__ = _reflected(linalg.matmul)
+Tensor.__neg__ = elementwise.neg
+Tensor.__pos__ = elementwise.positive
+Tensor.__abs__ = elementwise.abs
+Tensor.__iadd__ = _iop(_add, "__iadd__")
+Tensor.__isub__ = _iop(_sub, "__isub__")
+Tensor.__imul__ = _iop(_mul, "__imul__")
+Tensor.__itruediv__ = _iop(_div, "__itruediv__")
+Tensor.__ipow__ = _iop(binary.pow, "__ipow__")
+Tensor.__eq__ = binary.eq
+Tensor.__ne__ = binary.ne
+Tensor.__lt__ = binary.lt
+Tensor.__le__ = binary.le
+Tensor.__gt__ = binary.gt
+Tensor.__ge__ = binary.ge
+Tensor.__and__ = binary.bitwise_and
+Tensor.__or__ = binary.bitwise_or
+Tensor.__xor__ = binary.bitwise_xor
+Tensor.__rand__ = binary.bitwise_and
+Tensor.__ror__ = binary.bitwise_or
+Tensor.__invert__ = lambda self: binary.logical_not(self) if self._data.dtype == np.bool_ \
+    else binary.bitwise_not(self)
+Tensor.__getitem__ = indexing.getitem
+Tensor.__setitem__ = inplace.setitem
