@@ -1,0 +1,3 @@
+"""nn.utils: gradient clipping, parameter/vector conversion and model summaries."""
+from .convert_parameters import *  # noqa: F401,F403
+from .summary import *  # noqa: F401,F403
