@@ -34,10 +34,16 @@ _OUTPUT = object()  # marks a saved value that is the op's own output
 
 class Node:
     """One step of the backward graph (PyTorch's `grad_fn` objects)."""
-    __slots__ = ("next_functions", "needs_input_grad", "_saved", "_released", "_pre_hooks",
-                 "_retained", "_trace", "_meta", "__weakref__", "__dict__")
+    __slots__ = ("next_functions", "needs_input_grad", "__weakref__", "__dict__")
     _n_out = 1
     _keeps = False
+    # rarely set, so class-level defaults (an instance stores its own only when it sets one)
+    _saved = None        # what save_for_backward recorded: (value, owner, counter, version)
+    _released = False    # the saved values were freed by a backward without retain_graph
+    _pre_hooks = None    # {output_nr or None: [hook, ...]}
+    _trace = None        # where the forward call came from (anomaly mode)
+    _meta = None         # user metadata (`node.metadata`)
+    _as_tensors = False  # saved_tensors returns Tensors (backward under create_graph)
 
     def name(self):
         return type(self).__name__
@@ -98,12 +104,8 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         self.variable = variable
         self.next_functions = ()
-        self._saved = None
-        self._released = False
-        self._pre_hooks = variable._hooks
-        self._retained = None
-        self._trace = None
-        self._meta = None
+        if variable._hooks is not None:
+            self._pre_hooks = variable._hooks
 
     def _apply(self, grad, create_graph):
         return ()
@@ -112,15 +114,7 @@ class AccumulateGrad(Node):
         self.variable._accumulate_grad(grad)
 
 
-def _new_node(node_cls):
-    node = node_cls.__new__(node_cls)
-    node._saved = None
-    node._released = False
-    node._pre_hooks = None
-    node._retained = None
-    node._trace = None
-    node._meta = None
-    return node
+_new_node = object.__new__
 
 
 def _edge(t):
@@ -161,27 +155,25 @@ class _ContextMixin:
         pass
 
     def _resolve_saved(self, inputs, output):
-        """Turn the values passed to save_for_backward into (value, tensor, counter, version)."""
-        values = self.__dict__.pop("_to_save", None)
-        if values is None:
-            return
+        """Turn the values passed to save_for_backward into entries
+        (value, owner, version counter, version): owner is the input tensor, `_OUTPUT` for
+        the op's own output, or None for a constant."""
+        values = self.__dict__.pop("_to_save")
         saved = []
         for v in values:
-            entry = None
-            if v is None:
-                saved.append((None, None, None, 0))
+            if v is None or v.__class__ in _NUMBERS:
+                saved.append((v, None, None, 0))
                 continue
             for t in inputs:
-                if hasattr(t, "_vc") and (t is v or t._data is v):
-                    entry = (t._data, t, t._vc, t._vc[0])
+                if isinstance(t, _Tensor) and (t._data is v or t is v):
+                    saved.append((t._data, t, t._vc, t._vc[0]))
                     break
-            if entry is None:
+            else:
                 out = _find_output(v, output)
                 if out is not None:
-                    entry = (out._data, _OUTPUT, out._vc, out._vc[0], out._output_nr)
+                    saved.append((out._data, _OUTPUT, out._vc, out._vc[0], out._output_nr))
                 else:
-                    entry = (getattr(v, "_data", v), None, None, 0)
-            saved.append(entry)
+                    saved.append((getattr(v, "_data", v), None, None, 0))
         self._saved = tuple(saved)
 
     @property
@@ -196,12 +188,12 @@ class _ContextMixin:
                     f"autograd.grad(); pass retain_graph=True to the first call if you need to "
                     f"backward through the graph again.")
             return ()
-        from .tensor import Tensor
-        tensors = self.__dict__.get("_as_tensors", False)
+        tensors = self._as_tensors
         out = []
         for entry in saved:
-            value, owner, vc, version = entry[:4]
-            if vc is not None and vc[0] != version:
+            vc = entry[2]
+            if vc is not None and vc[0] != entry[3]:
+                value, version = entry[0], entry[3]
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified "
                     f"by an inplace operation: [{value.dtype.name} tensor of shape "
@@ -209,8 +201,10 @@ class _ContextMixin:
                     f"{vc[0]}; expected version {version} instead. Hint: clone() the tensor "
                     f"before changing it in place, or change it after backward.")
             if not tensors:
-                out.append(value)
-            elif owner is _OUTPUT:
+                out.append(entry[0])
+                continue
+            value, owner = entry[0], entry[1]
+            if owner is _OUTPUT:
                 out.append(Tensor._wrap(value, self, entry[4]))
             elif owner is not None:
                 out.append(owner)
@@ -222,13 +216,10 @@ class _ContextMixin:
 
 
 def _find_output(v, output):
-    if isinstance(output, tuple):
-        for o in output:
-            if o is v or getattr(o, "_data", None) is v:
-                return o
-        return None
-    if output is v or getattr(output, "_data", None) is v:
-        return output
+    data = getattr(v, "_data", v)
+    for o in (output if output.__class__ is tuple else (output,)):
+        if o is v or getattr(o, "_data", None) is data:
+            return o
     return None
 
 
@@ -241,7 +232,7 @@ class BackwardNode(_ContextMixin, Node):
         return self.__dict__.get("_n_outputs", 1)
 
     def _apply(self, grads, create_graph):
-        from .tensor import Tensor, zeros_like_array
+        from .tensor import zeros_like_array
         self._as_tensors = True
         if self._n_out == 1:
             grads = [grads]
@@ -298,11 +289,10 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .tensor import Tensor
         record = _gm.state.grad_enabled
         edges, needs = [], []
         for a in args:
-            if isinstance(a, Tensor) and record and a._rg:
+            if isinstance(a, _Tensor) and record and a._rg:
                 edges.append(_edge(a))
                 needs.append(True)
             else:
@@ -324,9 +314,11 @@ class Function(metaclass=_FunctionMeta):
         non_diff = node.__dict__.get("_non_diff", ())
         wrapped = []
         for i, o in enumerate(outputs):
-            if isinstance(o, Tensor):
+            if isinstance(o, _Tensor):
                 diff = any_grad and id(o) not in non_diff and o.dtype.is_floating_point
-                wrapped.append(Tensor._wrap(o._data, node if diff else None, i))
+                w = _wrap(o._data, node if diff else None, i)
+                w._vc = o._vc
+                wrapped.append(w)
             else:
                 wrapped.append(o)
         if any_grad:
@@ -334,10 +326,11 @@ class Function(metaclass=_FunctionMeta):
             node._n_outputs = len(outputs)
             node._out_meta = [(getattr(o, "shape", ()), getattr(o, "dtype", None))
                               for o in outputs]
-            node._resolve_saved(args, output if single else tuple(outputs))
+            if "_to_save" in node.__dict__:
+                node._resolve_saved(args, tuple(w for w in wrapped if isinstance(w, _Tensor)))
             if _anomaly.state.enabled:
                 node._trace = _anomaly.user_frame()
-                _check_forward(node, [w._data for w in wrapped if isinstance(w, Tensor)])
+                _check_forward(node, [w._data for w in wrapped if isinstance(w, _Tensor)])
         return wrapped[0] if single else tuple(wrapped)
 
 
@@ -363,8 +356,10 @@ class OpNode(_ContextMixin, Node):
     def _apply(self, grad, create_graph):
         if create_graph:
             self._as_tensors = True
-            result = self._fn.backward(self, grad)
-            self._as_tensors = False
+            try:
+                result = self._fn.backward(self, grad)
+            finally:
+                del self._as_tensors
         else:
             result = self._fn.backward(self, grad)
         if result.__class__ is not tuple:
@@ -377,43 +372,80 @@ class Op(metaclass=_FunctionMeta):
     arrays and Tensors alike (see the module docstring). Subclasses set `backward_name` to
     PyTorch's grad_fn name and define static `forward(ctx, *arrays, **options)` and
     `backward(ctx, grad)` returning one gradient per positional argument. Ops whose result has
-    no gradient (comparisons, argmax) set `differentiable = False`."""
+    no gradient (comparisons, argmax) set `differentiable = False`.
+
+    `apply` is the hot path of the whole engine: keep it lean and measure any change.
+    """
     _node_base = OpNode
     differentiable = True
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .tensor import Tensor
-        record = _gm.state.grad_enabled and cls.differentiable
-        arrays = []
-        edges = []
-        needs = []
-        any_grad = False
-        for a in args:
-            if isinstance(a, Tensor):
-                arrays.append(a._data)
-                if record and a._rg:
-                    edges.append(_edge(a))
-                    needs.append(True)
-                    any_grad = True
-                    continue
-            else:
-                arrays.append(a)
-            edges.append(_NO_EDGE)
-            needs.append(False)
         node = _new_node(cls._node_cls)
-        node.needs_input_grad = tuple(needs)
-        y = cls.forward(node, *arrays, **kwargs)
-        if not any_grad:
-            return Tensor._wrap(y, None)
-        out = Tensor._wrap(y, node)
-        node.next_functions = tuple(edges)
+        record = _gm.state.grad_enabled and cls.differentiable
+        if len(args) == 1:  # the common unary case, unrolled
+            a = args[0]
+            y = cls.forward(node, a._data, **kwargs)
+            if not (record and a._rg):
+                return _wrap(y, None)
+            node.needs_input_grad = _TRUE1
+            fn = a.grad_fn
+            node.next_functions = ((fn, a._output_nr) if fn is not None else _edge(a),)
+        elif len(args) == 2:  # binary ops, unrolled
+            a, b = args
+            ta = isinstance(a, _Tensor)
+            tb = isinstance(b, _Tensor)
+            y = cls.forward(node, a._data if ta else a, b._data if tb else b, **kwargs)
+            ga = record and ta and a._rg
+            gb = record and tb and b._rg
+            if not (ga or gb):
+                return _wrap(y, None)
+            node.needs_input_grad = (ga, gb)
+            node.next_functions = (_edge(a) if ga else _NO_EDGE, _edge(b) if gb else _NO_EDGE)
+        else:
+            arrays = []
+            edges = []
+            needs = []
+            any_grad = False
+            for a in args:
+                if isinstance(a, _Tensor):
+                    arrays.append(a._data)
+                    if record and a._rg:
+                        edges.append(_edge(a))
+                        needs.append(True)
+                        any_grad = True
+                        continue
+                else:
+                    arrays.append(a)
+                edges.append(_NO_EDGE)
+                needs.append(False)
+            y = cls.forward(node, *arrays, **kwargs)
+            if not any_grad:
+                return _wrap(y, None)
+            node.needs_input_grad = tuple(needs)
+            node.next_functions = tuple(edges)
+        out = _wrap(y, node)
         if "_to_save" in node.__dict__:
             node._resolve_saved(args, out)
         if _anomaly.state.enabled:
             node._trace = _anomaly.user_frame()
             _check_forward(node, [y])
         return out
+
+
+_TRUE1 = (True,)
+_NUMBERS = {float, int, bool}
+_TENSOR_TYPES = set()  # filled with Tensor (and subclasses as they are seen) by tensor.py
+_Tensor = None
+_wrap = None
+
+
+def _bind_tensor(tensor_cls):
+    """Called once by tensor.py: the Tensor class, for the hot path's type checks."""
+    global _Tensor, _wrap, Tensor
+    Tensor = _Tensor = tensor_cls
+    _wrap = tensor_cls._wrap
+    _TENSOR_TYPES.add(tensor_cls)
 
 
 def _check_forward(node, arrays):

@@ -63,7 +63,8 @@ def tensor_repr(t, prefix="tensor("):
     if arr.dtype.kind == "f":
         fmt = {"float_kind": _float_formatter(arr)}
     elif arr.dtype.kind == "b":
-        fmt = {"bool": lambda v: "True" if v else "False"}
+        width = 5 if arr.size and not arr.all() and arr.any() else 0
+        fmt = {"bool": lambda v: ("True" if v else "False").rjust(width)}
     else:
         fmt = None
     if arr.size == 0:

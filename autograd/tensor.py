@@ -12,6 +12,7 @@ import weakref
 import numpy as np
 
 from . import dtypes as _dt
+from . import function as _function
 from . import grad_mode as _gm
 
 __all__ = ["Tensor", "tensor", "as_array"]
@@ -27,10 +28,11 @@ class Tensor:
     factories (`zeros`, `randn`, ...). `Tensor(data)` also works, as `torch.Tensor(data)`,
     and makes a tensor of the default float dtype.
     """
-    __slots__ = ("_data", "_grad", "grad_fn", "_rg", "_output_nr", "_vc", "__weakref__",
-                 "__dict__")
+    __slots__ = ("_data", "grad_fn", "_rg", "_vc", "__weakref__", "__dict__")
     __array_ufunc__ = None  # NumPy defers `ndarray * tensor` to Tensor.__rmul__
     __array_priority__ = 1000
+    _grad = None       # the accumulated gradient (a Tensor)
+    _output_nr = 0     # which output of grad_fn this tensor is
     _acc = None        # weak reference to this leaf's AccumulateGrad node
     _hooks = None      # this leaf's gradient hooks: {0: [fn, ...]}
     _retains = False   # retain_grad() was called on this non-leaf
@@ -44,10 +46,8 @@ class Tensor:
         else:
             raise TypeError(f"Tensor(): expected data or sizes, got {data!r}")
         self._data = arr
-        self._grad = None
         self.grad_fn = None
         self._rg = False
-        self._output_nr = 0
         self._vc = [0]
         if requires_grad:
             self.requires_grad_(True)
@@ -57,11 +57,11 @@ class Tensor:
         """A new tensor around an array (no copy). grad_fn None makes a constant."""
         t = _new(Tensor)
         t._data = data if data.__class__ is _ndarray else np.asarray(data)
-        t._grad = None
         t.grad_fn = grad_fn
         t._rg = grad_fn is not None
-        t._output_nr = nr
         t._vc = [0]
+        if nr:
+            t._output_nr = nr
         return t
 
     # ----------------------------------------------------------------- attributes
@@ -517,3 +517,5 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
 def zeros_like_array(shape, dtype):
     return Tensor._wrap(np.zeros(shape, dtype=_dt.to_numpy_dtype(dtype)), None)
 
+
+_function._bind_tensor(Tensor)

@@ -111,7 +111,9 @@ def _broadcast_error(op, a, b):
 
 
 class BinaryOp(Op):
-    """Base for broadcasting binary ops: forward computes fn(a, b) and remembers the shapes."""
+    """Base for broadcasting binary ops: forward computes fn(a, b); when an operand was
+    broadcast, it remembers both shapes (`ctx.shapes`) so backward can sum the gradient back
+    (`ctx.shapes` is absent when nothing was broadcast)."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -120,10 +122,24 @@ class BinaryOp(Op):
             y = op.fn(a, b)
         except ValueError:
             raise _broadcast_error(op.__name__.lower(), a, b) from None
-        ctx.shapes = (np.shape(a), np.shape(b))
+        shape = y.shape
+        sa = a.shape if a.__class__ is np.ndarray else shape  # a number gets no gradient
+        sb = b.shape if b.__class__ is np.ndarray else shape
+        if sa != shape or sb != shape:
+            ctx.shapes = (sa, sb)
         if op.saves:
             ctx.save_for_backward(*op.saves(a, b, y))
         return y
+
+
+def _reduce_grads(ctx, ga, gb):
+    """The operands' gradients, summed back over broadcast dimensions, None where unneeded."""
+    na, nb = ctx.needs_input_grad
+    shapes = ctx.__dict__.get("shapes")
+    if shapes is None:
+        return (ga if na else None, gb if nb else None)
+    return (dual.sum_to(ga, shapes[0]) if na else None,
+            dual.sum_to(gb, shapes[1]) if nb else None)
 
 
 class Add(BinaryOp):
@@ -133,9 +149,7 @@ class Add(BinaryOp):
 
     @staticmethod
     def backward(ctx, g):
-        sa, sb = ctx.shapes
-        na, nb = ctx.needs_input_grad
-        return (dual.sum_to(g, sa) if na else None, dual.sum_to(g, sb) if nb else None)
+        return _reduce_grads(ctx, g, g)
 
 
 class Sub(BinaryOp):
@@ -145,9 +159,7 @@ class Sub(BinaryOp):
 
     @staticmethod
     def backward(ctx, g):
-        sa, sb = ctx.shapes
-        na, nb = ctx.needs_input_grad
-        return (dual.sum_to(g, sa) if na else None, dual.sum_to(-g, sb) if nb else None)
+        return _reduce_grads(ctx, g, -g if ctx.needs_input_grad[1] else None)
 
 
 class Mul(BinaryOp):
@@ -161,9 +173,8 @@ class Mul(BinaryOp):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
-        return (dual.sum_to(g * b, sa) if na else None, dual.sum_to(g * a, sb) if nb else None)
+        return _reduce_grads(ctx, g * b if na else None, g * a if nb else None)
 
 
 class Div(BinaryOp):
@@ -177,11 +188,8 @@ class Div(BinaryOp):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
-        ga = dual.sum_to(g / b, sa) if na else None
-        gb = dual.sum_to(-g * a / (b * b), sb) if nb else None
-        return ga, gb
+        return _reduce_grads(ctx, g / b if na else None, -g * a / (b * b) if nb else None)
 
 
 class Pow(BinaryOp):
@@ -195,7 +203,6 @@ class Pow(BinaryOp):
     @staticmethod
     def backward(ctx, g):
         a, b, y = ctx.saved_tensors
-        sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
         ga = gb = None
         bv = _values(b)
@@ -204,14 +211,12 @@ class Pow(BinaryOp):
                 ga = g * (b * a ** (b - 1)) if bv != 0 else g * 0
             else:
                 ga = dual.where(bv == 0, g * 0, g * (b * a ** (b - 1)))
-            ga = dual.sum_to(ga, sa)
         if nb:  # a^b ln a; 0 where a == 0 (PyTorch's convention), NaN for negative a
             av = _values(a)
             gb = g * (y * dual.log(dual.where(av > 0, a, 1.0)))
             if (av < 0).any():
                 gb = dual.where(av < 0, float("nan"), gb)
-            gb = dual.sum_to(gb, sb)
-        return ga, gb
+        return _reduce_grads(ctx, ga, gb)
 
 
 def _values(x):
@@ -250,11 +255,9 @@ def _minmax_backward(ctx, g, better):
     a, b = ctx.saved_tensors
     av, bv = _values(a), _values(b)
     wins_a = better(av, bv) + 0.5 * (av == bv)
-    sa, sb = ctx.shapes
     na, nb = ctx.needs_input_grad
     wa = wins_a.astype(np.result_type(av.dtype, np.float32))
-    return (dual.sum_to(g * wa, sa) if na else None,
-            dual.sum_to(g * (1 - wa), sb) if nb else None)
+    return _reduce_grads(ctx, g * wa if na else None, g * (1 - wa) if nb else None)
 
 
 class Atan2(BinaryOp):
@@ -269,11 +272,9 @@ class Atan2(BinaryOp):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
         r = a * a + b * b
-        return (dual.sum_to(g * b / r, sa) if na else None,
-                dual.sum_to(-g * a / r, sb) if nb else None)
+        return _reduce_grads(ctx, g * b / r if na else None, -g * a / r if nb else None)
 
 
 class Where(Op):

@@ -27,42 +27,45 @@ _LN10 = 2.302585092994046
 
 class UnaryOp(Op):
     """y = fn(x); backward multiplies the gradient by derivative(saved), where `saved` is the
-    input or the output, per `saves`. Subclasses are made by `_unary` below."""
-    fn = None
-    derivative = None
-    saves = "x"        # "x", "y" or None (derivative needs nothing: it is constant)
+    input x or the output y (or nothing, when the derivative is constant). Subclasses are made
+    by `_unary` below, each with its own forward and backward closures (the hot path)."""
     floating = True    # integer inputs are converted to the default float dtype first
-
-    @staticmethod
-    def forward(ctx, x):
-        op = ctx._fn
-        y = op.fn(x)
-        if op.saves == "x":
-            ctx.save_for_backward(x)
-        elif op.saves == "y":
-            ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        op = ctx._fn
-        if op.saves is None:
-            return op.derivative(g)
-        saved, = ctx.saved_tensors
-        return g * op.derivative(saved)
 
 
 def _unary(name, backward_name, fn, derivative, saves="x", floating=True):
+    if saves == "x":
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return fn(x)
+
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * derivative(x)
+    elif saves == "y":
+        def forward(ctx, x):
+            y = fn(x)
+            ctx.save_for_backward(y)
+            return y
+
+        def backward(ctx, g):
+            y, = ctx.saved_tensors
+            return g * derivative(y)
+    else:
+        def forward(ctx, x):
+            return fn(x)
+
+        def backward(ctx, g):
+            return derivative(g)
     cls = type(name, (UnaryOp,), {"backward_name": backward_name,
-                                  "fn": staticmethod(fn), "derivative": staticmethod(derivative),
-                                  "saves": saves, "floating": floating,
-                                  "__module__": __name__})
+                                  "forward": staticmethod(forward),
+                                  "backward": staticmethod(backward),
+                                  "floating": floating, "__module__": __name__})
 
     def apply(input, *, out=None):
         if floating and input._data.dtype.kind != "f":
             input = cast(input, _dt.get_default_dtype())
         result = cls.apply(input)
-        return _write_out(result, out)
+        return result if out is None else _write_out(result, out)
     apply.__name__ = name.lower()
     apply.__qualname__ = apply.__name__
     apply.__doc__ = f"Elementwise {apply.__name__} (PyTorch's torch.{apply.__name__})."

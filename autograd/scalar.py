@@ -1,0 +1,391 @@
+"""`Scalar`: one Python float that records the operations made on it (micrograd's `Value`).
+
+A Scalar is the teaching face of glassgrad: every number is a node you can print, label and
+draw, and `backward()` fills in `.grad` on all of them. It shares the whole backward machinery
+with `Tensor`: a Scalar *is* its own graph node (it implements the node protocol of
+`autograd.engine`), so `Scalar.backward()` and `autograd.grad` run the same iterative,
+topological walk, with the same rules for accumulation, `retain_graph`, hooks, `no_grad`,
+higher-order gradients (`create_graph=True`) and anomaly detection.
+
+The node protocol, as a Scalar implements it:
+
+* `next_functions`: `((parent, 0), ...)`, one edge per Scalar operand (a Python number operand
+  is a constant and has no edge); `()` for a leaf;
+* `_apply(grad, create_graph)`: the gradients for the parents, floats normally, Scalars under
+  `create_graph` (each formula is written once with operators, which work on both);
+* `_release()`: drops the saved values (after `backward()` without `retain_graph`);
+* `_keeps = True` and `_keep(grad)`: every Scalar adds the gradient it receives into `.grad`.
+
+Departures from PyTorch, for teaching (all as micrograd does it):
+
+* Every Scalar keeps its gradient, not only leaves: `.grad` is filled on every node, so a
+  drawn graph shows gradients everywhere. (`.grad` starts at 0.0, not None.)
+* A second `backward()` with `retain_graph=True` adds into `.grad` again on every node.
+  Without it, ops that saved values for backward (mul, div, pow, exp, tanh, ...) raise the
+  engine's "backward through the graph a second time" error, as in PyTorch; add, sub and neg
+  save nothing and backpropagate again, also as in PyTorch.
+* `==` and the other comparisons compare values and return a Python bool (no gradient), while
+  hashing is by identity, so Scalars work as graph nodes in sets and dicts.
+
+Speed: Scalars use `__slots__`, hold no closures, and never refer to themselves, so a graph
+is freed by reference counting alone and the cycle collector has nothing to do. Each
+operation is a subclass of Scalar (in `autograd.scalar_ops`) whose `_apply` is its backward
+formula, so an op costs one object and one edge tuple.
+"""
+import math
+import numbers
+
+import numpy as np
+
+from . import anomaly as _anomaly
+from . import engine as _engine
+from . import grad_mode as _gm
+
+__all__ = ["Scalar", "grad", "backward"]
+
+_new = object.__new__
+
+
+class Scalar:
+    """A Python float with reverse-mode differentiation (micrograd's `Value`, PyTorch's names).
+
+    `Scalar(data, label=None)`: `data` is a real number or a one-element Tensor (its value is
+    copied; use `Scalar.from_tensor` to stay connected to the tensor's graph). Operators
+    `+ - * / **` (Python numbers on either side) and the methods `exp log sqrt tanh sigmoid
+    relu leaky_relu gelu sin cos abs erf maximum minimum` record a graph; `backward()` fills
+    `.grad` on every Scalar of it.
+    """
+    __slots__ = ("data", "grad", "next_functions", "_s0", "_s1", "__dict__")
+    __array_ufunc__ = None  # NumPy numbers defer `np.float64(2) * s` to Scalar.__rmul__
+    _op = ""  # the operation's symbol, for drawing ('+', '*', 'tanh'); '' for a leaf
+    _backward_name = "AccumulateGrad"
+    _n_out = 1
+    _keeps = True
+    label = None       # an optional name, drawn by autograd.viz
+    _pre_hooks = None  # a list of hooks fn(grad) -> grad or None, once one is registered
+    _trace = None      # where the op was called, recorded under anomaly detection
+
+    def __init__(self, data, label=None):
+        self.data = _to_float(data, "Scalar()")
+        self.grad = 0.0
+        self.next_functions = ()
+        if label is not None:
+            self.label = label
+
+    # ----------------------------------------------------------------- node protocol
+    def _apply(self, grad, create_graph):
+        return ()
+
+    def _release(self):
+        pass
+
+    def _keep(self, grad):
+        if grad.__class__ is float:
+            self.grad += grad
+        else:
+            self.grad = _accumulate(self.grad, grad)
+
+    def name(self):
+        """The PyTorch-style name of the operation that made this Scalar ('MulBackward0');
+        'AccumulateGrad' for a leaf."""
+        return self._backward_name
+
+    @property
+    def is_leaf(self):
+        """True for a Scalar made by the user (or under no_grad), not by a recorded op."""
+        return not self.next_functions
+
+    @property
+    def requires_grad(self):
+        """Always True: every Scalar takes part in differentiation."""
+        return True
+
+    # ----------------------------------------------------------------- autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Backpropagate from this Scalar: add d self / d node into `.grad` of every Scalar
+        of the graph (`gradient` is d loss / d self, 1.0 by default). With `inputs`, only
+        those Scalars' `.grad` is changed."""
+        backward([self], None if gradient is None else [gradient], retain_graph,
+                 create_graph, inputs)
+
+    def register_hook(self, hook):
+        """`hook(grad) -> new grad or None`, called with the gradient reaching this Scalar
+        during backward (a float, or a Scalar under create_graph), before it is kept in
+        `.grad` and passed on; a returned value replaces it. Returns a handle with
+        `remove()`."""
+        if not callable(hook):
+            raise TypeError(f"register_hook expects a function grad -> grad or None, got "
+                            f"{type(hook).__name__}")
+        from .function import RemovableHandle
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        wrapped = _HookAdapter(hook)
+        self._pre_hooks.append(wrapped)
+        return RemovableHandle(self._pre_hooks, wrapped)
+
+    def zero_grad(self):
+        """Set `.grad` back to 0.0."""
+        self.grad = 0.0
+
+    def detach(self):
+        """A new leaf Scalar with the same value, cut from the graph."""
+        return Scalar(self.data)
+
+    # ----------------------------------------------------------------- conversions
+    def item(self):
+        """The value as a Python float."""
+        return self.data
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __bool__(self):
+        return self.data != 0
+
+    def __round__(self, ndigits=None):
+        return round(self.data, ndigits)
+
+    def __format__(self, spec):
+        return format(self.data, spec)
+
+    def to_tensor(self):
+        """A 0-d float64 Tensor with this value, connected to the Scalar graph: backward
+        from the tensor side reaches this Scalar and its graph (first order: under
+        create_graph the gradient crossing from the tensor side is a constant)."""
+        from .tensor import Tensor
+        arr = np.array(self.data, dtype=np.float64)
+        if not _gm.state.grad_enabled:
+            return Tensor._wrap(arr, None)
+        node = _new(ToTensorBackward)
+        node.next_functions = ((self, 0),)
+        return Tensor._wrap(arr, node)
+
+    @staticmethod
+    def from_tensor(t):
+        """A Scalar holding the value of the one-element Tensor `t`. When `t` requires grad
+        (and grad mode is on) the Scalar stays connected: backward from it reaches `t`'s
+        graph (first order, as `to_tensor`)."""
+        from .function import _edge
+        from .tensor import Tensor
+        if not isinstance(t, Tensor):
+            raise TypeError(f"Scalar.from_tensor expects a Tensor, got {type(t).__name__}")
+        value = _to_float(t, "Scalar.from_tensor")
+        if not (t.requires_grad and _gm.state.grad_enabled):
+            return Scalar(value)
+        from .scalar_ops import FromTensor
+        out = _new(FromTensor)
+        out.data = value
+        out.grad = 0.0
+        out.next_functions = (_edge(t),)
+        out._s0 = (t._data.shape, t._data.dtype)
+        return out
+
+    # ----------------------------------------------------------------- comparisons
+    def __lt__(self, other):
+        return self.data < _value_of(other)
+
+    def __le__(self, other):
+        return self.data <= _value_of(other)
+
+    def __gt__(self, other):
+        return self.data > _value_of(other)
+
+    def __ge__(self, other):
+        return self.data >= _value_of(other)
+
+    def __eq__(self, other):
+        if isinstance(other, Scalar):
+            return self.data == other.data
+        if isinstance(other, numbers.Real):
+            return self.data == other
+        return NotImplemented
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = object.__hash__
+
+    # ----------------------------------------------------------------- printing
+    def __repr__(self):
+        label = "" if self.label is None else f", label={self.label!r}"
+        return f"Scalar(data={self.data}, grad={self.grad}{label})"
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("glassgrad Scalars are not pickled (checkpoints never use pickle); "
+                        "save their values, e.g. [p.data for p in model.parameters()]")
+
+
+class _HookAdapter:
+    """Calls a user hook and keeps the gradient's kind: a float stays a float (a returned
+    Scalar or number is turned into a float) unless the backward builds a graph."""
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, grad):
+        new = self.fn(grad)
+        if new is None:
+            return None
+        if grad.__class__ is float:
+            return _to_float(new, "a Scalar hook's return value")
+        return new if isinstance(new, Scalar) else _to_float(new, "a Scalar hook's return value")
+
+
+class ToTensorBackward:
+    """The node of `Scalar.to_tensor()`: hands the tensor's gradient to the Scalar."""
+    __slots__ = ("next_functions",)
+    _n_out = 1
+    _keeps = False
+    _pre_hooks = None
+    _trace = None
+
+    def name(self):
+        return "ToTensorBackward"
+
+    def _apply(self, grad, create_graph):
+        return (float(getattr(grad, "_data", grad)),)
+
+    def _release(self):
+        pass
+
+
+# --------------------------------------------------------------------- helpers
+def _accumulate(old, grad):
+    """old + grad, without recording `0.0 + grad` (the first gradient under create_graph)."""
+    if old.__class__ is float and old == 0.0:
+        return grad if isinstance(grad, Scalar) else float(grad)
+    return old + grad
+
+
+def _to_float(x, where):
+    """A real number, Scalar or one-element Tensor as a Python float (a clear error else)."""
+    if x.__class__ is float:
+        return x
+    if isinstance(x, Scalar):
+        return x.data
+    if isinstance(x, (bool, np.bool_)):
+        return float(x)
+    if isinstance(x, numbers.Real):
+        return float(x)
+    from .tensor import Tensor
+    if isinstance(x, (Tensor, np.ndarray)):
+        size = x.numel() if isinstance(x, Tensor) else x.size
+        if size != 1:
+            raise ValueError(f"{where}: a Scalar holds one number, but the "
+                             f"{type(x).__name__} has {size} elements; index one element or "
+                             f"reduce it first (e.g. t.sum())")
+        value = x.item()
+        if isinstance(value, complex):
+            raise TypeError(f"{where}: complex values are not supported")
+        return float(value)
+    raise TypeError(f"{where}: expected a real number, a Scalar or a one-element Tensor, got "
+                    f"{type(x).__name__}")
+
+
+def _value_of(x):
+    if isinstance(x, Scalar):
+        return x.data
+    if isinstance(x, numbers.Real):
+        return x
+    raise TypeError(f"cannot compare a Scalar with a {type(x).__name__}; compare with a "
+                    f"number or another Scalar")
+
+
+def _as_scalar_list(x, what):
+    items = [x] if isinstance(x, Scalar) else list(x)
+    for i, s in enumerate(items):
+        if not isinstance(s, Scalar):
+            raise TypeError(f"{what}[{i}] is a {type(s).__name__}; Scalar graphs need Scalars "
+                            f"here (and Tensor graphs Tensors: do not mix them in one call)")
+    return items
+
+
+def _root_grads(outputs, grad_outputs, create_graph, fn_name):
+    if grad_outputs is None:
+        grads = [1.0] * len(outputs)
+    else:
+        grad_outputs = [grad_outputs] if isinstance(grad_outputs, (Scalar, numbers.Real)) \
+            else list(grad_outputs)
+        if len(grad_outputs) != len(outputs):
+            raise RuntimeError(f"{fn_name}: got {len(grad_outputs)} gradients for "
+                               f"{len(outputs)} outputs")
+        grads = []
+        for g in grad_outputs:
+            if g is None:
+                grads.append(1.0)
+            elif create_graph and isinstance(g, Scalar):
+                grads.append(g)
+            else:
+                grads.append(_to_float(g, f"{fn_name} gradient"))
+    return grads
+
+
+def backward(outputs, grad_outputs=None, retain_graph=None, create_graph=False, inputs=None):
+    """`autograd.backward` for Scalars: add the gradients of `outputs` into `.grad` of every
+    Scalar of their graph (only of `inputs`, when given)."""
+    outputs = _as_scalar_list(outputs, "outputs")
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _root_grads(outputs, grad_outputs, create_graph, "backward()")
+    roots = [(s, 0) for s in outputs]
+    if inputs is None:
+        _engine.run_backward(roots, grads, retain_graph, create_graph)
+        return
+    inputs = _as_scalar_list(inputs, "inputs")
+    found = _engine.run_backward(roots, grads, retain_graph, create_graph,
+                                 inputs=[(s, 0) for s in inputs])
+    for s, g in zip(inputs, found):
+        if g is not None:
+            s._keep(g)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=None, materialize_grads=False):
+    """`autograd.grad` for Scalars: the gradients of `outputs` with respect to `inputs`, as a
+    tuple of Scalars (`.grad` is not touched). With `create_graph=True` they are
+    differentiable Scalars, so `grad` can be applied to them again (second derivatives)."""
+    outputs = _as_scalar_list(outputs, "outputs")
+    inputs = _as_scalar_list(inputs, "inputs")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    grads = _root_grads(outputs, grad_outputs, create_graph, "grad()")
+    found = _engine.run_backward([(s, 0) for s in outputs], grads, retain_graph, create_graph,
+                                 inputs=[(s, 0) for s in inputs])
+    result = []
+    for i, g in enumerate(found):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(f"grad(): inputs[{i}] ({inputs[i]!r}) was not used in the "
+                                   f"graph of the outputs; pass allow_unused=True to get None "
+                                   f"for it")
+            if materialize_grads:
+                g = 0.0
+        if g is not None and not isinstance(g, Scalar):
+            g = Scalar(g)
+        result.append(g)
+    return tuple(result)
+
+
+def is_scalar_call(*args):
+    """True when an `autograd.backward`/`autograd.grad` argument holds Scalars."""
+    for a in args:
+        if isinstance(a, Scalar):
+            return True
+        if isinstance(a, (list, tuple)) and a and isinstance(a[0], Scalar):
+            return True
+    return False
+
+
+def nonfinite(value):
+    """True if a float is a NaN or an infinity."""
+    return not math.isfinite(value)
+
+
+from . import scalar_ops as _scalar_ops  # noqa: E402,F401  (binds the operators onto Scalar)
