@@ -23,23 +23,27 @@ names the tensor and the op, and reading it after the graph was freed says to pa
 """
 import weakref
 
+import numpy as np
+
 from . import anomaly as _anomaly
 from . import grad_mode as _gm
 
 __all__ = ["Node", "AccumulateGrad", "Function", "Op", "once_differentiable"]
 
 _NO_EDGE = (None, 0)
+FREED = ("freed",)  # what `_saved` becomes once backward has released the saved values
 _OUTPUT = object()  # marks a saved value that is the op's own output
 
 
 class Node:
     """One step of the backward graph (PyTorch's `grad_fn` objects)."""
-    __slots__ = ("next_functions", "needs_input_grad", "__weakref__", "__dict__")
+    __slots__ = ("next_functions", "needs_input_grad", "_saved", "__weakref__", "__dict__")
     _n_out = 1
     _keeps = False
-    # rarely set, so class-level defaults (an instance stores its own only when it sets one)
-    _saved = None        # what save_for_backward recorded: (value, owner, counter, version)
-    _released = False    # the saved values were freed by a backward without retain_graph
+    # `_saved` is None (nothing saved), a tuple of entries (value, owner, version counter,
+    # version[, output_nr]) made by save_for_backward, or FREED after a backward without
+    # retain_graph. Rarely set attributes are class-level defaults (an instance stores its
+    # own only when it sets one):
     _pre_hooks = None    # {output_nr or None: [hook, ...]}
     _trace = None        # where the forward call came from (anomaly mode)
     _meta = None         # user metadata (`node.metadata`)
@@ -72,8 +76,7 @@ class Node:
 
     def _release(self):
         if self._saved is not None:
-            self._saved = None
-            self._released = True
+            self._saved = FREED
 
 
 class RemovableHandle:
@@ -104,6 +107,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         self.variable = variable
         self.next_functions = ()
+        self._saved = None
         if variable._hooks is not None:
             self._pre_hooks = variable._hooks
 
@@ -114,7 +118,10 @@ class AccumulateGrad(Node):
         self.variable._accumulate_grad(grad)
 
 
-_new_node = object.__new__
+def _new_node(node_cls, _new=object.__new__):
+    node = _new(node_cls)
+    node._saved = None
+    return node
 
 
 def _edge(t):
@@ -143,7 +150,8 @@ class _ContextMixin:
     """Methods shared by both kinds of context (node)."""
 
     def save_for_backward(self, *values):
-        self._to_save = values
+        """Keep inputs or outputs (or constants) for backward; read them with saved_tensors."""
+        self._saved = values  # raw; Function/Op.apply resolves them once the output exists
 
     def mark_non_differentiable(self, *tensors):
         self.__dict__.setdefault("_non_diff", set()).update(id(t) for t in tensors)
@@ -158,29 +166,14 @@ class _ContextMixin:
         """Turn the values passed to save_for_backward into entries
         (value, owner, version counter, version): owner is the input tensor, `_OUTPUT` for
         the op's own output, or None for a constant."""
-        values = self.__dict__.pop("_to_save")
-        saved = []
-        for v in values:
-            if v is None or v.__class__ in _NUMBERS:
-                saved.append((v, None, None, 0))
-                continue
-            for t in inputs:
-                if isinstance(t, _Tensor) and (t._data is v or t is v):
-                    saved.append((t._data, t, t._vc, t._vc[0]))
-                    break
-            else:
-                out = _find_output(v, output)
-                if out is not None:
-                    saved.append((out._data, _OUTPUT, out._vc, out._vc[0], out._output_nr))
-                else:
-                    saved.append((getattr(v, "_data", v), None, None, 0))
-        self._saved = tuple(saved)
+        values = self._saved
+        self._saved = tuple(_saved_entry(v, inputs, output) for v in values)
 
     @property
     def saved_tensors(self):
         saved = self._saved
-        if saved is None:
-            if self._released:
+        if saved is None or saved is FREED:
+            if saved is FREED:
                 raise RuntimeError(
                     f"Trying to backward through the graph a second time (or to read saved "
                     f"tensors after they were freed): {type(self).__name__} has already "
@@ -189,6 +182,11 @@ class _ContextMixin:
                     f"backward through the graph again.")
             return ()
         tensors = self._as_tensors
+        if not tensors and len(saved) == 1:  # the common case, unrolled
+            entry = saved[0]
+            vc = entry[2]
+            if vc is None or vc[0] == entry[3]:
+                return (entry[0],)
         out = []
         for entry in saved:
             vc = entry[2]
@@ -326,7 +324,7 @@ class Function(metaclass=_FunctionMeta):
             node._n_outputs = len(outputs)
             node._out_meta = [(getattr(o, "shape", ()), getattr(o, "dtype", None))
                               for o in outputs]
-            if "_to_save" in node.__dict__:
+            if node._saved is not None:
                 node._resolve_saved(args, tuple(w for w in wrapped if isinstance(w, _Tensor)))
             if _anomaly.state.enabled:
                 node._trace = _anomaly.user_frame()
@@ -381,59 +379,129 @@ class Op(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        if len(args) == 1:
+            return apply1(cls, args[0], kwargs)
+        if len(args) == 2:
+            return apply2(cls, args[0], args[1], kwargs)
         node = _new_node(cls._node_cls)
         record = _gm.state.grad_enabled and cls.differentiable
-        if len(args) == 1:  # the common unary case, unrolled
-            a = args[0]
-            y = cls.forward(node, a._data, **kwargs)
-            if not (record and a._rg):
-                return _wrap(y, None)
-            node.needs_input_grad = _TRUE1
-            fn = a.grad_fn
-            node.next_functions = ((fn, a._output_nr) if fn is not None else _edge(a),)
-        elif len(args) == 2:  # binary ops, unrolled
-            a, b = args
-            ta = isinstance(a, _Tensor)
-            tb = isinstance(b, _Tensor)
-            y = cls.forward(node, a._data if ta else a, b._data if tb else b, **kwargs)
-            ga = record and ta and a._rg
-            gb = record and tb and b._rg
-            if not (ga or gb):
-                return _wrap(y, None)
-            node.needs_input_grad = (ga, gb)
-            node.next_functions = (_edge(a) if ga else _NO_EDGE, _edge(b) if gb else _NO_EDGE)
-        else:
-            arrays = []
-            edges = []
-            needs = []
-            any_grad = False
-            for a in args:
-                if isinstance(a, _Tensor):
-                    arrays.append(a._data)
-                    if record and a._rg:
-                        edges.append(_edge(a))
-                        needs.append(True)
-                        any_grad = True
-                        continue
-                else:
-                    arrays.append(a)
-                edges.append(_NO_EDGE)
-                needs.append(False)
-            y = cls.forward(node, *arrays, **kwargs)
-            if not any_grad:
-                return _wrap(y, None)
-            node.needs_input_grad = tuple(needs)
-            node.next_functions = tuple(edges)
-        out = _wrap(y, node)
-        if "_to_save" in node.__dict__:
-            node._resolve_saved(args, out)
-        if _anomaly.state.enabled:
-            node._trace = _anomaly.user_frame()
-            _check_forward(node, [y])
-        return out
+        arrays = []
+        edges = []
+        needs = []
+        any_grad = False
+        for a in args:
+            if isinstance(a, _Tensor):
+                arrays.append(a._data)
+                if record and a._rg:
+                    edges.append(_edge(a))
+                    needs.append(True)
+                    any_grad = True
+                    continue
+            else:
+                arrays.append(a)
+            edges.append(_NO_EDGE)
+            needs.append(False)
+        y = cls.forward(node, *arrays, **kwargs)
+        if not any_grad:
+            return _wrap(y, None)
+        node.needs_input_grad = tuple(needs)
+        node.next_functions = tuple(edges)
+        return _finish(node, y, args)
+
+
+def apply1(cls, a, kwargs=None):
+    """`cls.apply(a)` for a one-tensor op: the hot path, unrolled."""
+    node = _new(cls._node_cls)
+    node._saved = None
+    x = a._data
+    y = cls.forward(node, x, **kwargs) if kwargs else cls.forward(node, x)
+    if y.__class__ is not _ndarray:
+        y = _asarray(y)
+    if not (a._rg and _gm.state.grad_enabled and cls.differentiable):
+        return _wrap(y, None)
+    node.needs_input_grad = _TRUE1
+    fn = a.grad_fn
+    node.next_functions = ((fn, a._output_nr) if fn is not None else _edge(a),)
+    out = _new(_Tensor)
+    out._data = y
+    out.grad_fn = node
+    out._rg = True
+    out._vc = vc = [0]
+    saved = node._saved
+    if saved is not None:
+        node._saved = tuple((x, a, a._vc, a._vc[0]) if v is x else
+                            (y, _OUTPUT, vc, 0, 0) if v is y else
+                            _saved_entry(v, (a,), out) for v in saved)
+    if _anomaly.state.enabled:
+        _anomaly_forward(node, y)
+    return out
+
+
+def apply2(cls, a, b, kwargs=None):
+    """`cls.apply(a, b)` for a binary op (either may be a Python number): unrolled."""
+    node = _new(cls._node_cls)
+    node._saved = None
+    ta = isinstance(a, _Tensor)
+    tb = isinstance(b, _Tensor)
+    xa = a._data if ta else a
+    xb = b._data if tb else b
+    y = cls.forward(node, xa, xb, **kwargs) if kwargs else cls.forward(node, xa, xb)
+    if y.__class__ is not _ndarray:
+        y = _asarray(y)
+    ga = ta and a._rg
+    gb = tb and b._rg
+    if not ((ga or gb) and _gm.state.grad_enabled and cls.differentiable):
+        return _wrap(y, None)
+    node.needs_input_grad = (ga, gb)
+    node.next_functions = (_edge(a) if ga else _NO_EDGE, _edge(b) if gb else _NO_EDGE)
+    out = _new(_Tensor)
+    out._data = y
+    out.grad_fn = node
+    out._rg = True
+    out._vc = vc = [0]
+    saved = node._saved
+    if saved is not None:
+        node._saved = tuple((xa, a, a._vc, a._vc[0]) if ta and v is xa else
+                            (xb, b, b._vc, b._vc[0]) if tb and v is xb else
+                            (y, _OUTPUT, vc, 0, 0) if v is y else
+                            _saved_entry(v, (a, b), out) for v in saved)
+    if _anomaly.state.enabled:
+        _anomaly_forward(node, y)
+    return out
+
+
+def _saved_entry(v, inputs, out):
+    """The saved-value entry for anything but a plain input or output array."""
+    if v is None or v.__class__ in _NUMBERS:
+        return (v, None, None, 0)
+    for t in inputs:
+        if isinstance(t, _Tensor) and (t is v or t._data is v):
+            return (t._data, t, t._vc, t._vc[0])
+    o = _find_output(v, out)
+    if o is not None:
+        return (o._data, _OUTPUT, o._vc, o._vc[0], o._output_nr)
+    return (getattr(v, "_data", v), None, None, 0)
+
+
+def _anomaly_forward(node, y):
+    node._trace = _anomaly.user_frame()
+    _check_forward(node, [y])
+
+
+def _finish(node, y, args):
+    """Wrap the output of a recorded op and settle what it saved."""
+    out = _wrap(y, node)
+    if node._saved is not None:
+        node._resolve_saved(args, out)
+    if _anomaly.state.enabled:
+        _anomaly_forward(node, y)
+    return out
 
 
 _TRUE1 = (True,)
+_new = object.__new__
+_ndarray = np.ndarray
+_asarray = np.asarray
 _NUMBERS = {float, int, bool}
 _TENSOR_TYPES = set()  # filled with Tensor (and subclasses as they are seen) by tensor.py
 _Tensor = None

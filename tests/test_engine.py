@@ -75,11 +75,13 @@ def test_retain_graph_allows_second_backward():
 
 
 def test_saved_arrays_are_freed_after_backward():
+    import weakref
     x = leaf(1000)
-    y = x.exp()
-    node = y.grad_fn
-    y.sum().backward()
-    assert node._saved is None
+    loss = x.exp().sum()  # exp's output array is held only by exp's node
+    exp_node = loss.grad_fn.next_functions[0][0]
+    ref = weakref.ref(exp_node.saved_tensors[0])
+    loss.backward()
+    assert ref() is None
 
 
 def test_nonscalar_backward_requires_gradient():

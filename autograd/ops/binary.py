@@ -14,13 +14,13 @@ treats it as a weak scalar, like PyTorch) and gets no gradient.
 import numpy as np
 
 from .. import dtypes as _dt
-from ..function import Op
+from ..function import Op, OpNode
 from ..tensor import Tensor
 from . import dual
 from .elementwise import cast
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "maximum", "minimum", "atan2",
-           "where", "lerp", "clamp", "clip", "remainder", "fmod", "floor_divide",
+           "where", "arctan2", "lerp", "clamp", "clip", "remainder", "fmod", "floor_divide",
            "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
            "logical_not", "isnan", "isinf", "isfinite", "equal", "allclose", "isclose",
            "promote", "result_type", "subtract", "multiply", "divide", "greater", "less",
@@ -110,10 +110,16 @@ def _broadcast_error(op, a, b):
     return RuntimeError(f"{op}: shapes {sa} and {sb} do not broadcast")
 
 
+class BinaryNode(OpNode):
+    """The node of a binary op: `shapes` holds the operands' shapes when one was broadcast."""
+    __slots__ = ("shapes",)
+
+
 class BinaryOp(Op):
     """Base for broadcasting binary ops: forward computes fn(a, b); when an operand was
     broadcast, it remembers both shapes (`ctx.shapes`) so backward can sum the gradient back
-    (`ctx.shapes` is absent when nothing was broadcast)."""
+    (`ctx.shapes` is None when nothing was broadcast)."""
+    _node_base = BinaryNode
 
     @staticmethod
     def forward(ctx, a, b):
@@ -122,11 +128,12 @@ class BinaryOp(Op):
             y = op.fn(a, b)
         except ValueError:
             raise _broadcast_error(op.__name__.lower(), a, b) from None
+        if y.__class__ is not np.ndarray:  # 0-d: save the array that becomes the output
+            y = np.asarray(y)
         shape = y.shape
         sa = a.shape if a.__class__ is np.ndarray else shape  # a number gets no gradient
         sb = b.shape if b.__class__ is np.ndarray else shape
-        if sa != shape or sb != shape:
-            ctx.shapes = (sa, sb)
+        ctx.shapes = (sa, sb) if sa != shape or sb != shape else None
         if op.saves:
             ctx.save_for_backward(*op.saves(a, b, y))
         return y
@@ -135,7 +142,7 @@ class BinaryOp(Op):
 def _reduce_grads(ctx, ga, gb):
     """The operands' gradients, summed back over broadcast dimensions, None where unneeded."""
     na, nb = ctx.needs_input_grad
-    shapes = ctx.__dict__.get("shapes")
+    shapes = ctx.shapes
     if shapes is None:
         return (ga if na else None, gb if nb else None)
     return (dual.sum_to(ga, shapes[0]) if na else None,
@@ -206,11 +213,12 @@ class Pow(BinaryOp):
         na, nb = ctx.needs_input_grad
         ga = gb = None
         bv = _values(b)
-        if na:  # b * a^(b-1), and 0 where b == 0 (also at a == 0, as PyTorch)
-            if bv.ndim == 0:
-                ga = g * (b * a ** (b - 1)) if bv != 0 else g * 0
+        if na:  # b * a^(b-1); 0 where b == 0 and a == 0 (0 * inf there, as PyTorch)
+            origin = (bv == 0) & (_values(a) == 0)  # elsewhere b == 0 keeps d/db = 1/a
+            if not origin.any():
+                ga = g * (b * a ** (b - 1))
             else:
-                ga = dual.where(bv == 0, g * 0, g * (b * a ** (b - 1)))
+                ga = dual.where(origin, g * 0, g * (b * a ** (b - 1)))
         if nb:  # a^b ln a; 0 where a == 0 (PyTorch's convention), NaN for negative a
             av = _values(a)
             gb = g * (y * dual.log(dual.where(av > 0, a, 1.0)))
@@ -494,9 +502,16 @@ def xlogy(input, other):
 
 
 def logaddexp(input, other):
-    """log(exp(a) + exp(b)), computed without overflow."""
-    from .elementwise import exp, log1p
-    return maximum(input, other) + log1p(exp(-(input - other).abs()))
+    """log(exp(a) + exp(b)) = m + log(exp(a - m) + exp(b - m)), computed without overflow by
+    the shift m = max(a, b) taken as a constant (the value does not depend on it). So the
+    gradients, exp(a - r) and exp(b - r) for the result r, are smooth at a == b: the kinks of
+    max and |a - b| would make the second derivative there wrong."""
+    from .elementwise import exp, log
+    a, b = promote(input, other)
+    dtype = (a if isinstance(a, Tensor) else b)._data.dtype
+    m = np.maximum(_values(a), _values(b))
+    m = Tensor._wrap(np.where(np.isfinite(m), m, 0).astype(dtype, copy=False), None)
+    return m + log(exp(a - m) + exp(b - m))
 
 
 # ---------------------------------------------------------------- no gradient

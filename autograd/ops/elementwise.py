@@ -11,7 +11,7 @@ and bool tensors to the default float dtype, as PyTorch does.
 import numpy as np
 
 from .. import dtypes as _dt
-from ..function import Op
+from ..function import Op, apply1
 from ..tensor import Tensor
 from . import dual
 
@@ -44,6 +44,8 @@ def _unary(name, backward_name, fn, derivative, saves="x", floating=True):
     elif saves == "y":
         def forward(ctx, x):
             y = fn(x)
+            if y.__class__ is not np.ndarray:  # 0-d: save the array that becomes the output
+                y = np.asarray(y)
             ctx.save_for_backward(y)
             return y
 
@@ -64,7 +66,7 @@ def _unary(name, backward_name, fn, derivative, saves="x", floating=True):
     def apply(input, *, out=None):
         if floating and input._data.dtype.kind != "f":
             input = cast(input, _dt.get_default_dtype())
-        result = cls.apply(input)
+        result = apply1(cls, input)
         return result if out is None else _write_out(result, out)
     apply.__name__ = name.lower()
     apply.__qualname__ = apply.__name__
