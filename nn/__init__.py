@@ -8,4 +8,4 @@ from .parameter import *  # noqa: F401,F403
 from .module import *  # noqa: F401,F403
 from .containers import *  # noqa: F401,F403
 from .layers import *  # noqa: F401,F403
-from . import data, functional, init, utils  # noqa: F401
+from . import data, functional, init, optim, utils  # noqa: F401
