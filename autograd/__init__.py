@@ -10,6 +10,8 @@ from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, once_differentiable
 from .tensor import Size, Tensor, tensor
 from .autograd_api import backward, grad
+from . import scalar  # noqa: F401
+from .scalar import Scalar  # noqa: F401
 from .printing import set_printoptions
 from .random import (Generator, default_generator, fork_rng, get_rng_state, initial_seed,
                      manual_seed, seed, set_rng_state)

@@ -1,7 +1,12 @@
-"""`autograd.backward` and `autograd.grad`: the user-facing entry points to the engine."""
+"""`autograd.backward` and `autograd.grad`: the user-facing entry points to the engine.
+
+Both accept Tensors or `Scalar`s (whose graphs the same engine walks); Scalar calls are handed
+to `autograd.scalar.backward` / `autograd.scalar.grad`.
+"""
 import numpy as np
 
 from . import engine as _engine
+from . import scalar as _scalar
 from .function import _edge
 from .tensor import Tensor
 
@@ -63,6 +68,8 @@ def _no_graph_message(t, i, fn_name):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              inputs=None):
     """Accumulate the gradients of `tensors` into the `.grad` of the graph's leaves."""
+    if _scalar.is_scalar_call(tensors):
+        return _scalar.backward(tensors, grad_tensors, retain_graph, create_graph, inputs)
     tensors = _as_list(tensors)
     grad_tensors = _as_list(grad_tensors)
     if retain_graph is None:
@@ -85,6 +92,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """The gradients of `outputs` with respect to `inputs`, returned as a tuple (the `.grad`
     of leaves is not touched). With `create_graph=True` the results are differentiable, so
     second and higher derivatives follow by calling `grad` again."""
+    if _scalar.is_scalar_call(outputs, inputs):
+        return _scalar.grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                            allow_unused, materialize_grads)
     outputs = _as_list(outputs)
     single_input = isinstance(inputs, Tensor)
     inputs = _as_list(inputs)

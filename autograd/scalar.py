@@ -30,7 +30,15 @@ Departures from PyTorch, for teaching (all as micrograd does it):
 Speed: Scalars use `__slots__`, hold no closures, and never refer to themselves, so a graph
 is freed by reference counting alone and the cycle collector has nothing to do. Each
 operation is a subclass of Scalar (in `autograd.scalar_ops`) whose `_apply` is its backward
-formula, so an op costs one object and one edge tuple.
+formula; its parents sit in two slots and `next_functions` is built when the engine asks, so
+an op allocates exactly one object that the cycle collector tracks (micrograd's allocates
+about eight: the Value, a set, a closure and its cells).
+
+Conversions: `Tensor.item()` gives a Python number; `s.to_tensor()` a 0-d float64 Tensor and
+`Scalar.from_tensor(t)` a Scalar, both connected to the other graph for first-order backward.
+
+This file holds the class, the Tensor bridge, what every op shares (recording a node, IEEE
+float arithmetic) and the autograd entry points; the operations are in `autograd.scalar_ops`.
 """
 import math
 import numbers
@@ -40,10 +48,13 @@ import numpy as np
 from . import anomaly as _anomaly
 from . import engine as _engine
 from . import grad_mode as _gm
+from .function import Node
 
 __all__ = ["Scalar", "grad", "backward"]
 
 _new = object.__new__
+_inf = math.inf
+_nan = math.nan
 
 
 class Scalar:
@@ -55,10 +66,11 @@ class Scalar:
     relu leaky_relu gelu sin cos abs erf maximum minimum` record a graph; `backward()` fills
     `.grad` on every Scalar of it.
     """
-    __slots__ = ("data", "grad", "next_functions", "_s0", "_s1", "__dict__")
+    __slots__ = ("data", "grad", "_p0", "_p1", "_s0", "_s1", "__dict__")
     __array_ufunc__ = None  # NumPy numbers defer `np.float64(2) * s` to Scalar.__rmul__
     _op = ""  # the operation's symbol, for drawing ('+', '*', 'tanh'); '' for a leaf
     _backward_name = "AccumulateGrad"
+    next_functions = ()  # a leaf's; the ops build theirs from the parents `_p0`, `_p1`
     _n_out = 1
     _keeps = True
     label = None       # an optional name, drawn by autograd.viz
@@ -68,7 +80,6 @@ class Scalar:
     def __init__(self, data, label=None):
         self.data = _to_float(data, "Scalar()")
         self.grad = 0.0
-        self.next_functions = ()
         if label is not None:
             self.label = label
 
@@ -175,7 +186,6 @@ class Scalar:
         value = _to_float(t, "Scalar.from_tensor")
         if not (t.requires_grad and _gm.state.grad_enabled):
             return Scalar(value)
-        from .scalar_ops import FromTensor
         out = _new(FromTensor)
         out.data = value
         out.grad = 0.0
@@ -236,22 +246,195 @@ class _HookAdapter:
         return new if isinstance(new, Scalar) else _to_float(new, "a Scalar hook's return value")
 
 
-class ToTensorBackward:
-    """The node of `Scalar.to_tensor()`: hands the tensor's gradient to the Scalar."""
-    __slots__ = ("next_functions",)
-    _n_out = 1
-    _keeps = False
-    _pre_hooks = None
-    _trace = None
-
-    def name(self):
-        return "ToTensorBackward"
+class ToTensorBackward(Node):
+    """The grad_fn of `Scalar.to_tensor()`: hands the tensor's gradient to the Scalar (as a
+    float, so a constant under create_graph)."""
+    __slots__ = ()
 
     def _apply(self, grad, create_graph):
         return (float(getattr(grad, "_data", grad)),)
 
     def _release(self):
+        pass  # nothing saved
+
+
+class FromTensor(Scalar):
+    """The node of `Scalar.from_tensor(t)`: hands the Scalar's gradient to `t`'s graph as an
+    array of `t`'s shape (a constant Tensor under create_graph). Saves (shape, dtype)."""
+    __slots__ = ()
+    _op = "from_tensor"
+    _backward_name = "FromTensorBackward"
+
+    def _release(self):
         pass
+
+    def _apply(self, g, create_graph):
+        shape, dtype = self._s0
+        arr = np.full(shape, getattr(g, "data", g), dtype=dtype)
+        if create_graph:
+            from .tensor import Tensor
+            return (Tensor._wrap(arr, None),)
+        return (arr,)
+
+
+# ------------------------------------------------ recording ops (used by scalar_ops)
+_grad_state = _gm.state
+_anomaly_state = _anomaly.state
+
+
+def _unary(cls, x, value, s0, s1=None):
+    """The result of op `cls` on Scalar `x` (saving `s0`, `s1` for backward): a recorded
+    node, or a leaf under no_grad."""
+    if _grad_state.grad_enabled:
+        out = _new(cls)
+        out._p0 = x
+        out._s0 = s0
+        out._s1 = s1
+    else:
+        out = _new(Scalar)
+    out.data = value
+    out.grad = 0.0
+    if _anomaly_state.enabled:
+        _check_forward(out, cls)
+    return out
+
+
+def _binary(cls, a, b, value, s0, s1):
+    """The result of op `cls` on Scalars `a` and `b` (saving `s0`, `s1` for backward)."""
+    if _grad_state.grad_enabled:
+        out = _new(cls)
+        out._p0 = a
+        out._p1 = b
+        out._s0 = s0
+        out._s1 = s1
+    else:
+        out = _new(Scalar)
+    out.data = value
+    out.grad = 0.0
+    if _anomaly_state.enabled:
+        _check_forward(out, cls)
+    return out
+
+
+def _check_forward(out, cls):
+    if out.next_functions:
+        out._trace = _anomaly.user_frame()
+    if not math.isfinite(out.data):
+        trace = out._trace or _anomaly.user_frame()
+        op = out._op if out.next_functions else cls._op
+        if not isinstance(op, str):  # _PowConst names its exponent through a property
+            op = "**"
+        raise RuntimeError(f"anomaly detected in the forward pass: operation '{op}' "
+                           f"({cls._backward_name}) produced {out.data} (a NaN or an "
+                           f"infinity), called from {trace}")
+
+
+def _freed(node):
+    raise RuntimeError(
+        f"Trying to backward through the graph a second time (or to read saved values after "
+        f"they were freed): {node.name()} (the Scalar op '{node._op}') has already released "
+        f"what it saved. Saved values are freed by .backward() and autograd.grad(); pass "
+        f"retain_graph=True to the first call if you need to backward through the graph "
+        f"again.")
+
+
+def _number(x, op):
+    """A Python-number operand as a float; None if `x` is not a number (-> NotImplemented)."""
+    cls = x.__class__
+    if cls is float:
+        return x
+    if cls is int or isinstance(x, numbers.Real):
+        return float(x)
+    if hasattr(x, "grad_fn") and hasattr(x, "shape"):
+        raise TypeError(f"'{op}' between a Scalar and a Tensor: convert one side first, with "
+                        f"s.to_tensor() or autograd.Scalar.from_tensor(t)")
+    return None
+
+
+class _Unary(Scalar):
+    """Base of the ops of one Scalar: the parent is in `_p0`. `next_functions` is made on
+    demand, so that an op allocates one tracked object (itself), not three: fewer objects for
+    the cycle collector to scan while a big graph is being built."""
+    __slots__ = ()
+
+    @property
+    def next_functions(self):
+        return ((self._p0, 0),)
+
+    def _release(self):
+        self._s0 = None
+
+
+class _Binary(Scalar):
+    """Base of the ops of two Scalars, the parents in `_p0` and `_p1`."""
+    __slots__ = ()
+
+    @property
+    def next_functions(self):
+        return ((self._p0, 0), (self._p1, 0))
+
+    def _release(self):
+        self._s0 = None
+
+
+# ------------------------------------------------ IEEE 754 float arithmetic (for scalar_ops)
+def _fdiv(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a != a or a == 0:
+            return _nan
+        return math.copysign(_inf, a) * math.copysign(1.0, b)
+
+
+def _fpow(a, b):
+    try:
+        r = a ** b
+    except ZeroDivisionError:  # 0 ** negative: inf, signed for -0.0 ** odd integer
+        return math.copysign(_inf, a) if _odd_integer(b) else _inf
+    except OverflowError:
+        return -_inf if (a < 0 and _odd_integer(b)) else _inf
+    if r.__class__ is complex:  # a negative base to a non-integer power
+        return _nan
+    return r
+
+
+def _odd_integer(b):
+    return math.isfinite(b) and b == int(b) and int(b) % 2 == 1
+
+
+def _fexp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return _inf
+
+
+def _flog(x):
+    if x > 0:
+        return math.log(x)
+    if x == 0:
+        return -_inf
+    return _nan  # negative or NaN
+
+
+def _fsqrt(x):
+    return math.sqrt(x) if x >= 0 else _nan
+
+
+def _fsin(x):
+    return math.sin(x) if math.isfinite(x) else _nan
+
+
+def _fcos(x):
+    return math.cos(x) if math.isfinite(x) else _nan
+
+
+def _fsigmoid(x):
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = _fexp(x)
+    return e / (1.0 + e)
 
 
 # --------------------------------------------------------------------- helpers
@@ -381,11 +564,6 @@ def is_scalar_call(*args):
         if isinstance(a, (list, tuple)) and a and isinstance(a[0], Scalar):
             return True
     return False
-
-
-def nonfinite(value):
-    """True if a float is a NaN or an infinity."""
-    return not math.isfinite(value)
 
 
 from . import scalar_ops as _scalar_ops  # noqa: E402,F401  (binds the operators onto Scalar)

@@ -26,84 +26,17 @@ Arithmetic follows IEEE 754 (as NumPy and PyTorch do) rather than Python: `1/0` 
 detection can name the op that produced them.
 """
 import math
-import numbers
 
-import numpy as np
-
-from . import anomaly as _anomaly
-from . import grad_mode as _gm
-from .scalar import Scalar
+from .scalar import (Scalar, _Binary, _Unary, _binary, _fdiv, _fexp, _fcos, _flog, _fpow,
+                     _freed, _fsigmoid, _fsin, _fsqrt, _nan, _number, _unary)
 
 __all__ = ["maximum", "minimum"]
 
-_new = object.__new__
-_grad_state = _gm.state
-_anomaly_state = _anomaly.state
-_inf = math.inf
-_nan = math.nan
 _SQRT1_2 = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_C = 0.044715
-
-
-# --------------------------------------------------------------------- IEEE float helpers
-def _fdiv(a, b):
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if a != a or a == 0:
-            return _nan
-        return math.copysign(_inf, a) * math.copysign(1.0, b)
-
-
-def _fpow(a, b):
-    try:
-        r = a ** b
-    except ZeroDivisionError:  # 0 ** negative: inf, signed for -0.0 ** odd integer
-        odd = b == int(b) and int(b) % 2 == 1
-        return math.copysign(_inf, a) if odd else _inf
-    except OverflowError:
-        odd = b == int(b) and int(b) % 2 == 1
-        return -_inf if (a < 0 and odd) else _inf
-    if r.__class__ is complex:  # a negative base to a non-integer power
-        return _nan
-    return r
-
-
-def _fexp(x):
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return _inf
-
-
-def _flog(x):
-    if x > 0:
-        return math.log(x)
-    if x == 0:
-        return -_inf
-    return _nan  # negative or NaN
-
-
-def _fsqrt(x):
-    return math.sqrt(x) if x >= 0 else _nan
-
-
-def _fsin(x):
-    return math.sin(x) if math.isfinite(x) else _nan
-
-
-def _fcos(x):
-    return math.cos(x) if math.isfinite(x) else _nan
-
-
-def _fsigmoid(x):
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = _fexp(x)
-    return e / (1.0 + e)
 
 
 # Float-or-Scalar versions, for formulas that also run under create_graph.
@@ -139,95 +72,8 @@ def _tanh(x):
     return x.tanh() if isinstance(x, Scalar) else math.tanh(x)
 
 
-# --------------------------------------------------------------------- recording
-def _unary(cls, x, value, s0, s1=None):
-    """The result of op `cls` on Scalar `x` (saving `s0`, `s1` for backward): a recorded
-    node, or a leaf under no_grad."""
-    if _grad_state.grad_enabled:
-        out = _new(cls)
-        out.next_functions = ((x, 0),)
-        out._s0 = s0
-        out._s1 = s1
-    else:
-        out = _new(Scalar)
-        out.next_functions = ()
-    out.data = value
-    out.grad = 0.0
-    if _anomaly_state.enabled:
-        _check_forward(out, cls)
-    return out
-
-
-def _binary(cls, a, b, value, s0, s1):
-    """The result of op `cls` on Scalars `a` and `b` (saving `s0`, `s1` for backward)."""
-    if _grad_state.grad_enabled:
-        out = _new(cls)
-        out.next_functions = ((a, 0), (b, 0))
-        out._s0 = s0
-        out._s1 = s1
-    else:
-        out = _new(Scalar)
-        out.next_functions = ()
-    out.data = value
-    out.grad = 0.0
-    if _anomaly_state.enabled:
-        _check_forward(out, cls)
-    return out
-
-
-def _check_forward(out, cls):
-    if out.next_functions:
-        out._trace = _anomaly.user_frame()
-    if not math.isfinite(out.data):
-        trace = out._trace or _anomaly.user_frame()
-        op = out._op if out.next_functions else cls._op
-        if not isinstance(op, str):  # _PowConst names its exponent through a property
-            op = "**"
-        raise RuntimeError(f"anomaly detected in the forward pass: operation '{op}' "
-                           f"({cls._backward_name}) produced {out.data} (a NaN or an "
-                           f"infinity), called from {trace}")
-
-
-def _freed(node):
-    raise RuntimeError(
-        f"Trying to backward through the graph a second time (or to read saved values after "
-        f"they were freed): {node.name()} (the Scalar op '{node._op}') has already released "
-        f"what it saved. Saved values are freed by .backward() and autograd.grad(); pass "
-        f"retain_graph=True to the first call if you need to backward through the graph "
-        f"again.")
-
-
-def _number(x, op):
-    """A Python-number operand as a float; None if `x` is not a number (-> NotImplemented)."""
-    cls = x.__class__
-    if cls is float:
-        return x
-    if cls is int or isinstance(x, numbers.Real):
-        return float(x)
-    if hasattr(x, "grad_fn") and hasattr(x, "shape"):
-        raise TypeError(f"'{op}' between a Scalar and a Tensor: convert one side first, with "
-                        f"s.to_tensor() or autograd.Scalar.from_tensor(t)")
-    return None
-
-
-class _SavesNothing(Scalar):
-    """Base of the ops whose backward needs no saved value (add, sub, neg)."""
-    __slots__ = ()
-
-    def _release(self):
-        pass
-
-
-class _Saves(Scalar):
-    """Base of the ops that save values: release frees them."""
-    __slots__ = ()
-
-    def _release(self):
-        self._s0 = None
-
-
 # --------------------------------------------------------------------- + - neg
-class _Add(_SavesNothing):
+class _Add(_Binary):
     __slots__ = ()
     _op = "+"
     _backward_name = "AddBackward0"
@@ -236,7 +82,7 @@ class _Add(_SavesNothing):
         return (g, g)
 
 
-class _AddConst(_SavesNothing):
+class _AddConst(_Unary):
     __slots__ = ()
     _op = "+"
     _backward_name = "AddBackward0"
@@ -245,7 +91,7 @@ class _AddConst(_SavesNothing):
         return (g,)
 
 
-class _Sub(_SavesNothing):
+class _Sub(_Binary):
     __slots__ = ()
     _op = "-"
     _backward_name = "SubBackward0"
@@ -254,7 +100,7 @@ class _Sub(_SavesNothing):
         return (g, -g)
 
 
-class _RSubConst(_SavesNothing):
+class _RSubConst(_Unary):
     __slots__ = ()
     _op = "-"
     _backward_name = "RsubBackward1"
@@ -263,7 +109,7 @@ class _RSubConst(_SavesNothing):
         return (-g,)
 
 
-class _Neg(_SavesNothing):
+class _Neg(_Unary):
     __slots__ = ()
     _op = "neg"
     _backward_name = "NegBackward0"
@@ -319,7 +165,7 @@ def _pos(self):
 
 
 # --------------------------------------------------------------------- * /
-class _Mul(_Saves):
+class _Mul(_Binary):
     __slots__ = ()
     _op = "*"
     _backward_name = "MulBackward0"
@@ -329,12 +175,13 @@ class _Mul(_Saves):
         if a is None:
             _freed(self)
         if create_graph:
-            (a, _), (b, _) = self.next_functions
+            a = self._p0
+            b = self._p1
             return (g * b, g * a)
         return (g * self._s1, g * a)
 
 
-class _MulConst(_Saves):
+class _MulConst(_Unary):
     __slots__ = ()
     _op = "*"
     _backward_name = "MulBackward0"
@@ -346,7 +193,7 @@ class _MulConst(_Saves):
         return (g * c,)
 
 
-class _Div(_Saves):
+class _Div(_Binary):
     __slots__ = ()
     _op = "/"
     _backward_name = "DivBackward0"
@@ -357,11 +204,12 @@ class _Div(_Saves):
             _freed(self)
         b = self._s1
         if create_graph:
-            (a, _), (b, _) = self.next_functions
+            a = self._p0
+            b = self._p1
         return (_div(g, b), _div(-g * a, b * b))
 
 
-class _DivConst(_Saves):
+class _DivConst(_Unary):
     __slots__ = ()
     _op = "/"
     _backward_name = "DivBackward0"
@@ -373,7 +221,7 @@ class _DivConst(_Saves):
         return (_div(g, c),)
 
 
-class _RDivConst(_Saves):
+class _RDivConst(_Unary):
     """c / x, with the constant c in `_s1`."""
     __slots__ = ()
     _op = "/"
@@ -384,7 +232,7 @@ class _RDivConst(_Saves):
         if x is None:
             _freed(self)
         if create_graph:
-            x = self.next_functions[0][0]
+            x = self._p0
         return (_div(-g * self._s1, x * x),)
 
 
@@ -425,7 +273,7 @@ def _rtruediv(self, other):
 
 
 # --------------------------------------------------------------------- powers
-class _PowConst(_Saves):
+class _PowConst(_Unary):
     """x ** p for a constant p (in `_s1`): d/dx = p x^(p-1), and 0 where p == 0."""
     __slots__ = ()
     _backward_name = "PowBackward0"
@@ -443,11 +291,11 @@ class _PowConst(_Saves):
         if p == 0:
             return (0.0,)
         if create_graph:
-            x = self.next_functions[0][0]
+            x = self._p0
         return (g * (p * _pow(x, p - 1.0)),)
 
 
-class _Pow(_Saves):
+class _Pow(_Binary):
     """a ** b for Scalars a, b: d/da = b a^(b-1) (0 where b == 0), d/db = a^b ln a (0 where
     a == 0 and b >= 0), as PyTorch."""
     __slots__ = ()
@@ -462,7 +310,8 @@ class _Pow(_Saves):
         base_zero = a == 0 and b >= 0
         exponent_zero = b == 0
         if create_graph:
-            (a, _), (b, _) = self.next_functions
+            a = self._p0
+            b = self._p1
             out = self
         else:
             out = _fpow(a, b)
@@ -471,7 +320,7 @@ class _Pow(_Saves):
         return (ga, gb)
 
 
-class _RPowConst(_Saves):
+class _RPowConst(_Unary):
     """c ** x for a constant c (in `_s1`): d/dx = c^x ln c (0 where c == 0 and x >= 0)."""
     __slots__ = ()
     _op = "**"
@@ -507,71 +356,54 @@ def _rpow(self, other):
 
 
 # --------------------------------------------------------------------- functions of one Scalar
-class _Exp(_Saves):
+class _Smooth(_Unary):
+    """Base of the ops whose backward is `g * derivative(v)`: `v` is the saved input (or
+    output, for `_of_output` ops), and the parent (or the node itself) under create_graph."""
     __slots__ = ()
-    _op = "exp"
-    _backward_name = "ExpBackward0"
+    _of_output = False
 
     def _apply(self, g, create_graph):
-        y = self._s0
-        if y is None:
-            _freed(self)
-        return (g * (self if create_graph else y),)
-
-
-class _Log(_Saves):
-    __slots__ = ()
-    _op = "log"
-    _backward_name = "LogBackward0"
-
-    def _apply(self, g, create_graph):
-        x = self._s0
-        if x is None:
-            _freed(self)
-        return (_div(g, self.next_functions[0][0] if create_graph else x),)
-
-
-class _Sqrt(_Saves):
-    __slots__ = ()
-    _op = "sqrt"
-    _backward_name = "SqrtBackward0"
-
-    def _apply(self, g, create_graph):
-        y = self._s0
-        if y is None:
-            _freed(self)
-        return (_div(g, 2.0 * (self if create_graph else y)),)
-
-
-class _Tanh(_Saves):
-    __slots__ = ()
-    _op = "tanh"
-    _backward_name = "TanhBackward0"
-
-    def _apply(self, g, create_graph):
-        y = self._s0
-        if y is None:
+        v = self._s0
+        if v is None:
             _freed(self)
         if create_graph:
-            y = self
-        return (g * (1.0 - y * y),)
+            v = self if self._of_output else self._p0
+        return (g * self._derivative(v),)
 
 
-class _Sigmoid(_Saves):
-    __slots__ = ()
-    _op = "sigmoid"
-    _backward_name = "SigmoidBackward0"
+def _smooth(op, backward_name, forward, derivative, of_output, doc):
+    """The node class and the method of a smooth function of one Scalar."""
+    cls = type(f"_{backward_name[:-9]}", (_Smooth,), {
+        "__slots__": (), "_op": op, "_backward_name": backward_name,
+        "_derivative": staticmethod(derivative), "_of_output": of_output,
+        "__module__": __name__})
 
-    def _apply(self, g, create_graph):
-        y = self._s0
-        if y is None:
-            _freed(self)
-        if create_graph:
-            y = self
-        return (g * (y * (1.0 - y)),)
+    def method(self):
+        x = self.data
+        y = forward(x)
+        return _unary(cls, self, y, y if of_output else x)
+    method.__name__ = method.__qualname__ = op
+    method.__doc__ = doc
+    return cls, method
 
 
-class _Relu(_Saves):
+_Exp, exp = _smooth("exp", "ExpBackward0", _fexp, lambda y: y, True, "e ** self.")
+_Log, log = _smooth("log", "LogBackward0", _flog, lambda x: _div(1.0, x), False,
+                    "The natural logarithm (-inf at 0, NaN below).")
+_Sqrt, sqrt = _smooth("sqrt", "SqrtBackward0", _fsqrt, lambda y: _div(0.5, y), True,
+                      "The square root (NaN below 0).")
+_Tanh, tanh = _smooth("tanh", "TanhBackward0", math.tanh, lambda y: 1.0 - y * y, True,
+                      "The hyperbolic tangent.")
+_Sigmoid, sigmoid = _smooth("sigmoid", "SigmoidBackward0", _fsigmoid,
+                            lambda y: y * (1.0 - y), True, "1 / (1 + e ** -self).")
+_Sin, sin = _smooth("sin", "SinBackward0", _fsin, lambda x: _cos(x), False, "The sine.")
+_Cos, cos = _smooth("cos", "CosBackward0", _fcos, lambda x: -_sin(x), False, "The cosine.")
+_Erf, erf = _smooth("erf", "ErfBackward0", math.erf,
+                    lambda x: _TWO_OVER_SQRT_PI * _exp(-(x * x)), False,
+                    "The error function 2/sqrt(pi) * integral of e^(-t^2) from 0 to self.")
+
+
+class _Relu(_Unary):
     __slots__ = ()
     _op = "ReLU"
     _backward_name = "ReluBackward0"
@@ -583,7 +415,7 @@ class _Relu(_Saves):
         return (g if y > 0 else 0.0,)
 
 
-class _LeakyRelu(_Saves):
+class _LeakyRelu(_Unary):
     __slots__ = ()
     _op = "leaky_relu"
     _backward_name = "LeakyReluBackward0"
@@ -595,7 +427,7 @@ class _LeakyRelu(_Saves):
         return (g if x > 0 else g * self._s1,)
 
 
-class _Abs(_Saves):
+class _Abs(_Unary):
     __slots__ = ()
     _op = "abs"
     _backward_name = "AbsBackward0"
@@ -607,45 +439,7 @@ class _Abs(_Saves):
         return (g * (1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else _nan),)
 
 
-class _Sin(_Saves):
-    __slots__ = ()
-    _op = "sin"
-    _backward_name = "SinBackward0"
-
-    def _apply(self, g, create_graph):
-        x = self._s0
-        if x is None:
-            _freed(self)
-        return (g * _cos(self.next_functions[0][0] if create_graph else x),)
-
-
-class _Cos(_Saves):
-    __slots__ = ()
-    _op = "cos"
-    _backward_name = "CosBackward0"
-
-    def _apply(self, g, create_graph):
-        x = self._s0
-        if x is None:
-            _freed(self)
-        return (-(g * _sin(self.next_functions[0][0] if create_graph else x)),)
-
-
-class _Erf(_Saves):
-    __slots__ = ()
-    _op = "erf"
-    _backward_name = "ErfBackward0"
-
-    def _apply(self, g, create_graph):
-        x = self._s0
-        if x is None:
-            _freed(self)
-        if create_graph:
-            x = self.next_functions[0][0]
-        return (g * (_TWO_OVER_SQRT_PI * _exp(-(x * x))),)
-
-
-class _Gelu(_Saves):
+class _Gelu(_Unary):
     """gelu(x) = x Phi(x) (approximate='none'), or 0.5 x (1 + tanh(sqrt(2/pi)(x + 0.044715
     x^3))) (approximate='tanh'), with the flag in `_s1`."""
     __slots__ = ()
@@ -657,7 +451,7 @@ class _Gelu(_Saves):
         if x is None:
             _freed(self)
         if create_graph:
-            x = self.next_functions[0][0]
+            x = self._p0
         if self._s1 == "tanh":
             t = _tanh(_SQRT_2_OVER_PI * (x + _GELU_C * (x * x * x)))
             d = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _SQRT_2_OVER_PI * (
@@ -665,36 +459,6 @@ class _Gelu(_Saves):
         else:
             d = 0.5 * (1.0 + _erf(x * _SQRT1_2)) + x * (_INV_SQRT_2PI * _exp(-0.5 * (x * x)))
         return (g * d,)
-
-
-def exp(self):
-    """e ** self."""
-    y = _fexp(self.data)
-    return _unary(_Exp, self, y, y)
-
-
-def log(self):
-    """The natural logarithm (-inf at 0, NaN below)."""
-    x = self.data
-    return _unary(_Log, self, _flog(x), x)
-
-
-def sqrt(self):
-    """The square root (NaN below 0)."""
-    y = _fsqrt(self.data)
-    return _unary(_Sqrt, self, y, y)
-
-
-def tanh(self):
-    """The hyperbolic tangent."""
-    y = math.tanh(self.data)
-    return _unary(_Tanh, self, y, y)
-
-
-def sigmoid(self):
-    """1 / (1 + e ** -self)."""
-    y = _fsigmoid(self.data)
-    return _unary(_Sigmoid, self, y, y)
 
 
 def relu(self):
@@ -727,30 +491,14 @@ def gelu(self, approximate="none"):
     return _unary(_Gelu, self, y, x, approximate)
 
 
-def sin(self):
-    x = self.data
-    return _unary(_Sin, self, _fsin(x), x)
-
-
-def cos(self):
-    x = self.data
-    return _unary(_Cos, self, _fcos(x), x)
-
-
-def erf(self):
-    """The error function 2/sqrt(pi) * integral of e^(-t^2) from 0 to self."""
-    x = self.data
-    return _unary(_Erf, self, math.erf(x), x)
-
-
-def abs(self):  # noqa: A001
-    """|self|; the gradient at 0 is 0, as PyTorch."""
+def absolute(self):
+    """|self| (also `abs(s)`); the gradient at 0 is 0, as PyTorch."""
     x = self.data
     return _unary(_Abs, self, x if x >= 0 else -x, x)
 
 
 # --------------------------------------------------------------------- max / min
-class _Maximum(_Saves):
+class _Maximum(_Binary):
     __slots__ = ()
     _op = "max"
     _backward_name = "MaximumBackward0"
@@ -803,34 +551,14 @@ def _operand(x, op):
     return c
 
 
-# --------------------------------------------------------------------- the Tensor bridge
-class FromTensor(Scalar):
-    """The node of `Scalar.from_tensor(t)`: hands the Scalar's gradient to `t`'s graph as an
-    array of `t`'s shape (a constant Tensor under create_graph). Saves (shape, dtype)."""
-    __slots__ = ()
-    _op = "from_tensor"
-    _backward_name = "FromTensorBackward"
-
-    def _release(self):
-        pass
-
-    def _apply(self, g, create_graph):
-        shape, dtype = self._s0
-        arr = np.full(shape, getattr(g, "data", g), dtype=dtype)
-        if create_graph:
-            from .tensor import Tensor
-            return (Tensor._wrap(arr, None),)
-        return (arr,)
-
-
 # --------------------------------------------------------------------- binding
 _METHODS = {
     "__add__": _add, "__radd__": _radd, "__sub__": _sub, "__rsub__": _rsub,
     "__mul__": _mul, "__rmul__": _rmul, "__truediv__": _truediv, "__rtruediv__": _rtruediv,
-    "__pow__": _power, "__rpow__": _rpow, "__neg__": _neg, "__pos__": _pos, "__abs__": abs,
+    "__pow__": _power, "__rpow__": _rpow, "__neg__": _neg, "__pos__": _pos, "__abs__": absolute,
     "add": _add, "sub": _sub, "mul": _mul, "div": _truediv, "pow": _power, "neg": _neg,
     "exp": exp, "log": log, "sqrt": sqrt, "tanh": tanh, "sigmoid": sigmoid, "relu": relu,
-    "leaky_relu": leaky_relu, "gelu": gelu, "sin": sin, "cos": cos, "erf": erf, "abs": abs,
+    "leaky_relu": leaky_relu, "gelu": gelu, "sin": sin, "cos": cos, "erf": erf, "abs": absolute,
     "maximum": maximum, "minimum": minimum, "max": maximum, "min": minimum,
 }
 for _name, _fn in _METHODS.items():
