@@ -33,3 +33,12 @@ from .tensor import tensor  # noqa: F401,E402  (the factory, not the module)
 is_tensor = lambda obj: isinstance(obj, Tensor)  # noqa: E731
 numel = lambda input: input.numel()  # noqa: E731
 is_floating_point = lambda input: input.is_floating_point()  # noqa: E731
+
+
+def __getattr__(name):
+    """`autograd.viz` and `autograd.testing` load on first use: viz needs graphviz, testing
+    needs hypothesis (a test dependency), and plain engine users need neither."""
+    if name in ("viz", "testing"):
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'autograd' has no attribute '{name}'")
