@@ -118,25 +118,40 @@ class BinaryNode(OpNode):
 class BinaryOp(Op):
     """Base for broadcasting binary ops: forward computes fn(a, b); when an operand was
     broadcast, it remembers both shapes (`ctx.shapes`) so backward can sum the gradient back
-    (`ctx.shapes` is None when nothing was broadcast)."""
+    (`ctx.shapes` is None when nothing was broadcast). A subclass names its NumPy function
+    `fn` and what backward needs in `saves`: None, "ab" (the operands) or "aby" (and the
+    output); its forward is generated from these (it is on the hot path)."""
     _node_base = BinaryNode
+    fn = None
+    saves = None
 
-    @staticmethod
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("fn") is not None:
+            cls.forward = staticmethod(_binary_forward(cls.fn, cls.saves, cls.__name__.lower()))
+
+
+def _binary_forward(fn, saves, name):
+    ndarray, asarray = np.ndarray, np.asarray
+
     def forward(ctx, a, b):
-        op = ctx._fn
         try:
-            y = op.fn(a, b)
+            y = fn(a, b)
         except ValueError:
-            raise _broadcast_error(op.__name__.lower(), a, b) from None
-        if y.__class__ is not np.ndarray:  # 0-d: save the array that becomes the output
-            y = np.asarray(y)
+            raise _broadcast_error(name, a, b) from None
+        if y.__class__ is not ndarray:  # 0-d results come back as NumPy scalars
+            y = asarray(y)
         shape = y.shape
-        sa = a.shape if a.__class__ is np.ndarray else shape  # a number gets no gradient
-        sb = b.shape if b.__class__ is np.ndarray else shape
-        ctx.shapes = (sa, sb) if sa != shape or sb != shape else None
-        if op.saves:
-            ctx.save_for_backward(*op.saves(a, b, y))
+        if (a.__class__ is ndarray and a.shape != shape) or \
+                (b.__class__ is ndarray and b.shape != shape):
+            ctx.shapes = (a.shape if a.__class__ is ndarray else shape,  # a number: no grad
+                          b.shape if b.__class__ is ndarray else shape)
+        else:
+            ctx.shapes = None
+        if saves is not None:
+            ctx._saved = (a, b) if saves == "ab" else (a, b, y)
         return y
+    return forward
 
 
 def _reduce_grads(ctx, ga, gb):
@@ -173,9 +188,7 @@ class Mul(BinaryOp):
     backward_name = "MulBackward0"
     fn = staticmethod(np.multiply)
 
-    @staticmethod
-    def saves(a, b, y):
-        return (a, b)
+    saves = "ab"
 
     @staticmethod
     def backward(ctx, g):
@@ -188,9 +201,7 @@ class Div(BinaryOp):
     backward_name = "DivBackward0"
     fn = staticmethod(np.true_divide)
 
-    @staticmethod
-    def saves(a, b, y):
-        return (a, b)
+    saves = "ab"
 
     @staticmethod
     def backward(ctx, g):
@@ -203,9 +214,7 @@ class Pow(BinaryOp):
     backward_name = "PowBackward0"
     fn = staticmethod(np.power)
 
-    @staticmethod
-    def saves(a, b, y):
-        return (a, b, y)
+    saves = "aby"
 
     @staticmethod
     def backward(ctx, g):
@@ -236,9 +245,7 @@ class Maximum(BinaryOp):
     backward_name = "MaximumBackward0"
     fn = staticmethod(np.maximum)
 
-    @staticmethod
-    def saves(a, b, y):
-        return (a, b)
+    saves = "ab"
 
     @staticmethod
     def backward(ctx, g):
@@ -250,9 +257,7 @@ class Minimum(BinaryOp):
     backward_name = "MinimumBackward0"
     fn = staticmethod(np.minimum)
 
-    @staticmethod
-    def saves(a, b, y):
-        return (a, b)
+    saves = "ab"
 
     @staticmethod
     def backward(ctx, g):
@@ -273,9 +278,7 @@ class Atan2(BinaryOp):
     backward_name = "Atan2Backward0"
     fn = staticmethod(np.arctan2)
 
-    @staticmethod
-    def saves(a, b, y):
-        return (a, b)
+    saves = "ab"
 
     @staticmethod
     def backward(ctx, g):
