@@ -21,6 +21,8 @@ gradients reaching the inputs are returned instead of stored, and nothing is acc
 """
 import math
 
+import gc as _gc
+
 import numpy as np
 
 from . import anomaly as _anomaly
@@ -158,6 +160,29 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
         wanted = _wanted(root_nodes, targets)
     ready = [node for node in dict.fromkeys(root_nodes) if deps[node] == 0]
     anomaly = _anomaly.state.enabled
+    # The walk makes many short-lived objects; Python's cycle collector would keep scanning the
+    # (acyclic, still alive) graph for them. The graph is freed by reference counting alone.
+    collecting = _gc.isenabled()
+    if collecting:
+        _gc.disable()
+    try:
+        _walk(ready, buffer, deps, wanted, targets, captured, retain_graph, create_graph, anomaly)
+    finally:
+        if collecting:
+            _gc.enable()
+    if inputs is None:
+        return None
+    out = []
+    for node, nr in inputs:
+        g = captured.get(node)
+        if g is not None and node._n_out != 1:
+            g = g[nr]
+        out.append(g)
+    return out
+
+
+def _walk(ready, buffer, deps, wanted, targets, captured, retain_graph, create_graph, anomaly):
+    """Run the nodes in `ready` and, as their consumers finish, the nodes they feed."""
     with _gm.set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
@@ -188,24 +213,17 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
                             buffer[parent] = g if prev is None else prev + g
                         else:
                             _add_to(buffer, parent, nr, g)
-                    deps[parent] -= 1
-                    if deps[parent] == 0:
+                    left = deps[parent] - 1
+                    deps[parent] = left
+                    if not left:
                         ready.append(parent)
             else:
                 for parent, _ in edges:
                     if parent is not None:
-                        deps[parent] -= 1
-                        if deps[parent] == 0:
+                        left = deps[parent] - 1
+                        deps[parent] = left
+                        if not left:
                             ready.append(parent)
-    if inputs is None:
-        return None
-    out = []
-    for node, nr in inputs:
-        g = captured.get(node)
-        if g is not None and node._n_out != 1:
-            g = g[nr]
-        out.append(g)
-    return out
 
 
 def as_grad_array(grad, like):
