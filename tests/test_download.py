@@ -51,12 +51,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(rest)))
         self.end_headers()
         cut = srv.cut_after.pop(self.path, None)
+        # "sent" is logged before writing: the client may finish reading (and the test
+        # assert) before this thread runs again
         if cut is not None:           # simulate a dropped connection
-            self.wfile.write(rest[:cut])
             entry["sent"] = cut
+            self.wfile.write(rest[:cut])
             self.wfile.flush()
             self.close_connection = True
             return
+        entry["sent"] = len(rest)
         pause = srv.pause_at.get(self.path)
         if pause is not None:
             half, reached, release = pause
@@ -67,7 +70,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(rest[half:])
         else:
             self.wfile.write(rest)
-        entry["sent"] = len(rest)
 
 
 @pytest.fixture
