@@ -414,8 +414,8 @@ def apply1(cls, a, kwargs=None):
     node = _new(cls._node_cls)
     node._saved = None
     x = a._data
-    y = cls.forward(node, x, **kwargs) if kwargs else cls.forward(node, x)
-    if y.__class__ is not _ndarray:
+    y = y0 = cls.forward(node, x, **kwargs) if kwargs else cls.forward(node, x)
+    if y.__class__ is not _ndarray:  # a 0-d result comes back as a NumPy scalar
         y = _asarray(y)
     if not (a._rg and _gm.state.grad_enabled and cls.differentiable):
         return _wrap(y, None)
@@ -430,7 +430,7 @@ def apply1(cls, a, kwargs=None):
     saved = node._saved
     if saved is not None:
         node._saved = tuple((x, a, a._vc, a._vc[0]) if v is x else
-                            (y, _OUTPUT, vc, 0, 0) if v is y else
+                            (y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
                             _saved_entry(v, (a,), out) for v in saved)
     if _anomaly.state.enabled:
         _anomaly_forward(node, y)
@@ -445,8 +445,8 @@ def apply2(cls, a, b, kwargs=None):
     tb = isinstance(b, _Tensor)
     xa = a._data if ta else a
     xb = b._data if tb else b
-    y = cls.forward(node, xa, xb, **kwargs) if kwargs else cls.forward(node, xa, xb)
-    if y.__class__ is not _ndarray:
+    y = y0 = cls.forward(node, xa, xb, **kwargs) if kwargs else cls.forward(node, xa, xb)
+    if y.__class__ is not _ndarray:  # a 0-d result comes back as a NumPy scalar
         y = _asarray(y)
     ga = ta and a._rg
     gb = tb and b._rg
@@ -463,7 +463,7 @@ def apply2(cls, a, b, kwargs=None):
     if saved is not None:
         node._saved = tuple((xa, a, a._vc, a._vc[0]) if ta and v is xa else
                             (xb, b, b._vc, b._vc[0]) if tb and v is xb else
-                            (y, _OUTPUT, vc, 0, 0) if v is y else
+                            (y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
                             _saved_entry(v, (a, b), out) for v in saved)
     if _anomaly.state.enabled:
         _anomaly_forward(node, y)

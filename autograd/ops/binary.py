@@ -357,8 +357,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     a, b = promote(input, other)
     if rounding_mode is None:
         if _kind(a) != "f" and _kind(b) != "f":
-            a = cast(a, _dt.get_default_dtype()) if isinstance(a, Tensor) else a
-            b = cast(b, _dt.get_default_dtype()) if isinstance(b, Tensor) else b
+            a, b = _as_default_float(input, other)
         result = Div.apply(a, b)
     elif rounding_mode in ("trunc", "floor"):
         q = np.true_divide(_values(a), _values(b))
@@ -395,10 +394,18 @@ def pow(input, exponent, *, out=None):  # noqa: A001
     return _binary(Pow, "pow")(input, exponent, out=out)
 
 
+def _as_default_float(input, other):
+    """Integer operands of a float-valued op (div, atan2), each converted to the default
+    float dtype before promotion: promoting first could wrap a value into a narrower integer
+    type (a 0-d int32 -3 with a uint8 tensor would become 253)."""
+    d = _dt.get_default_dtype()
+    return promote(*(cast(x, d) if isinstance(x, Tensor) else x for x in (input, other)))
+
+
 def atan2(input, other, *, out=None):
     a, b = promote(input, other)
-    if _kind(a) != "f":
-        a, b = cast(a, _dt.get_default_dtype()), cast(b, _dt.get_default_dtype())
+    if _kind(a) != "f" and _kind(b) != "f":
+        a, b = _as_default_float(input, other)
     return Atan2.apply(a, b)
 
 

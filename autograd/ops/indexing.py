@@ -184,7 +184,7 @@ class IndexPut(Op):
             elif dual.is_tensor(g):
                 gx = IndexPut.apply(g, Tensor._wrap(np.zeros((), g._data.dtype), None), idx=idx)
             else:
-                gx = g.copy()
+                gx = np.array(g, copy=True)  # g may be a NumPy scalar (a 0-d gradient)
                 gx[idx] = 0
         if ctx.needs_input_grad[1]:
             picked = GetItem.apply(g, idx=idx) if dual.is_tensor(g) else g[idx]
@@ -255,9 +255,27 @@ def gather(input, dim, index, *, sparse_grad=False):
 
 
 def take_along_dim(input, indices, dim=None):
+    """Values of `input` at `indices` along `dim`; unlike gather, input and indices broadcast
+    over the other dimensions (as PyTorch). With dim None, `take` of the flattened input."""
     if dim is None:
         return take(input, indices)
-    return gather(input, dim, indices)
+    idx = _convert(indices)
+    nd = input._data.ndim
+    if idx.ndim != nd:
+        raise RuntimeError(f"take_along_dim(): input and indices should have the same number "
+                           f"of dimensions, but got {nd} dimensions for input, and "
+                           f"{idx.ndim} dimensions for indices")
+    d, = normalize_dims(dim, nd, "take_along_dim") or (0,)
+    sx, si = list(input._data.shape), list(idx.shape)
+    try:
+        common = list(np.broadcast_shapes(tuple(sx[:d] + [1] + sx[d + 1:]),
+                                          tuple(si[:d] + [1] + si[d + 1:])))
+    except ValueError:
+        raise RuntimeError(f"take_along_dim(): input of shape {tuple(sx)} and indices of shape "
+                           f"{tuple(si)} do not broadcast outside dimension {d}") from None
+    from .shape import expand
+    x = expand(input, tuple(common[:d] + [sx[d]] + common[d + 1:]))
+    return gather(x, d, np.broadcast_to(idx, tuple(common[:d] + [si[d]] + common[d + 1:])))
 
 
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):

@@ -341,11 +341,29 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return ss / denom if denom > 0 else ss * float("inf") if n else ss * float("nan")
 
 
+class _StdSqrt(Op):
+    """sqrt of a variance, with PyTorch's gradient convention at 0 (all elements equal): the
+    gradient 1 / (2 std) is taken as 0 there instead of an infinity times 0 (NaN)."""
+    backward_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, v):
+        y = np.asarray(np.sqrt(v))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        zero = np.asarray(getattr(y, "_data", y)) == 0
+        return dual.where(zero, 0.0, g * 0.5 / dual.where(zero, 1.0, y))
+
+
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """Standard deviation: sqrt(var)."""
+    """Standard deviation: sqrt(var), with gradient 0 where it is 0 (as PyTorch)."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return _StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -366,9 +384,9 @@ class Norm2(Op):
     @staticmethod
     def forward(ctx, x, dims=None, keepdim=False):
         ctx.meta = (x.shape, dims, keepdim)
-        y = np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim))
+        y = np.asarray(np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim)))
         ctx.save_for_backward(x, y)
-        return np.asarray(y)
+        return y
 
     @staticmethod
     def backward(ctx, g):
@@ -397,8 +415,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         return amax(input.abs(), dims if dims is not None else (), keepdim)
     if p == float("-inf"):
         return amin(input.abs(), dims if dims is not None else (), keepdim)
-    if p == 0:
-        return sum((input != 0).to(input.dtype), dims, keepdim)
+    if p == 0:  # the count of non-zeros; |sign(x)| carries PyTorch's zero gradient
+        return sum(input.sign().abs(), dims, keepdim)
     if p == 1:
         return sum(input.abs(), dims, keepdim)
     return sum(input.abs() ** p, dims, keepdim) ** (1.0 / p)
@@ -413,7 +431,7 @@ class LogSumExp(Op):
         m = np.where(np.isfinite(m), m, 0)
         y = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.meta = (x.shape, dims, keepdim)
-        out = y if keepdim else y.reshape(_reduced_shape(x.shape, dims))
+        out = np.asarray(y if keepdim else y.reshape(_reduced_shape(x.shape, dims)))
         ctx.save_for_backward(x, out)
         return out
 
@@ -439,7 +457,7 @@ class Softmax(Op):
     @staticmethod
     def forward(ctx, x, dim=-1):
         e = np.exp(x - np.max(x, axis=dim, keepdims=True)) if x.size else x.copy()
-        y = e / np.sum(e, axis=dim, keepdims=True)
+        y = np.asarray(e / np.sum(e, axis=dim, keepdims=True))
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y
@@ -457,7 +475,7 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, dim=-1):
         shifted = x - np.max(x, axis=dim, keepdims=True) if x.size else x.copy()
-        y = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        y = np.asarray(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y
@@ -512,12 +530,14 @@ class Cumsum(Op):
 def cumsum(input, dim, *, dtype=None):
     """Cumulative sum along `dim`; its gradient is the reversed cumulative sum."""
     d, = normalize_dims(dim, input._data.ndim, "cumsum") or (None,)
+    if d is None:  # a 0-d tensor: its own cumulative sum, still 0-d (as PyTorch)
+        return cumsum(input.reshape(1), 0, dtype=dtype).reshape(())
     return Cumsum.apply(input, dim=d, dtype=_sum_dtype(input, dtype))
 
 
 class Cumprod(Op):
-    """Cumulative product: dx_i = sum_{j>=i} g_j y_j / x_i. Exact only where x has no zeros
-    (the formula divides by x); use `prod` when zeros matter."""
+    """Cumulative product: dx_i = sum_{j>=i} g_j y_j / x_i where x has no zeros; with zeros,
+    dx_i = sum_{j>=i} g_j prod_{k<=j, k!=i} x_k (`_cumprod_grad_with_zeros`)."""
     backward_name = "CumprodBackward0"
 
     @staticmethod
@@ -531,6 +551,8 @@ class Cumprod(Op):
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         d = ctx.dim
+        if (np.asarray(getattr(x, "_data", x)) == 0).any():
+            return _cumprod_grad_with_zeros(x, g, d)
         gy = g * y
         if dual.is_tensor(gy):
             rev = gy.flip(d).cumsum(d).flip(d)
@@ -539,11 +561,31 @@ class Cumprod(Op):
         return rev / x
 
 
+def _cumprod_grad_with_zeros(x, g, d):
+    """dx_i = sum_{j>=i} g_j prod_{k<=j, k!=i} x_k without dividing by x: for each i (a new
+    leading axis), the cumulative product of x with x_i replaced by 1. O(n^2) along `d`, so
+    only used when x has zeros."""
+    shape = tuple(x.shape)
+    n = shape[d]
+    full = (n,) + shape
+    pair = (n,) + tuple(n if k == d else 1 for k in range(len(shape)))  # axes i and j (= d+1)
+    is_i = np.broadcast_to(np.eye(n, dtype=bool).reshape(pair), full)
+    later = np.triu(np.ones((n, n))).reshape(pair)  # j >= i
+    xs = dual.where(is_i, 1.0, dual.expand(dual.unsqueeze(x, (0,)), full))
+    partial = xs.cumprod(d + 1) if dual.is_tensor(xs) else np.cumprod(xs, axis=d + 1)
+    terms = dual.expand(dual.unsqueeze(g, (0,)), full) * partial * later
+    summed = dual.sum(terms, d + 1)  # axis 0 is i, the rest is x's shape without d
+    return dual.transpose(summed, tuple(range(1, d + 1)) + (0,) +
+                          tuple(range(d + 1, len(shape))))
+
+
 def cumprod(input, dim, *, dtype=None):
     """Cumulative product along `dim`."""
     if dtype is not None:
         input = input.to(dtype)
     d, = normalize_dims(dim, input._data.ndim, "cumprod") or (None,)
+    if d is None:  # a 0-d tensor: itself, still 0-d (as PyTorch)
+        return cumprod(input.reshape(1), 0).reshape(())
     return Cumprod.apply(input, dim=d)
 
 
