@@ -231,8 +231,10 @@ def _check_input(input, spatial, op):
     nd = input.ndim
     if nd not in (spatial + 1, spatial + 2):
         names = {1: ("2D", "3D"), 2: ("3D", "4D")}[spatial]
+        layout = "(N, C, L) or (C, L)" if spatial == 1 else "(N, C, H, W) or (C, H, W)"
         raise RuntimeError(f"Expected {names[0]} (unbatched) or {names[1]} (batched) input to "
-                           f"{op}, but got input of size: {list(input.shape)}")
+                           f"{op}, but got input of size: {list(input.shape)} (the layout is "
+                           f"{layout})")
     return nd == spatial + 1
 
 
