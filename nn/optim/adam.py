@@ -60,8 +60,15 @@ class Adam(Optimizer):
 
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
-        loss (optional), and its result is returned."""
+        loss (optional), and its result is returned.
+
+        Each parameter's update is 13 NumPy passes in PyTorch's order (lerp of `exp_avg`,
+        mul + addcmul of `exp_avg_sq`, sqrt / bias correction + eps, addcdiv of the
+        parameter), all in place but the first, which allocates the one work array. (A
+        work buffer kept between steps measured no faster: NumPy reuses the freed block.)
+        """
         loss = _evaluate_closure(closure)
+        all_state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
@@ -70,12 +77,13 @@ class Adam(Optimizer):
             decoupled = group["decoupled_weight_decay"]
             amsgrad = group["amsgrad"]
             maximize = group["maximize"]
+            one_minus_beta1, one_minus_beta2 = 1 - beta1, 1 - beta2
             for p in group["params"]:
                 grad = p.grad
                 if grad is None:
                     continue
-                state = self.state[p]
-                if len(state) == 0:
+                state = all_state[p]
+                if not state:
                     state["step"] = _new_step()
                     state["exp_avg"] = _zeros_like(p)
                     state["exp_avg_sq"] = _zeros_like(p)
@@ -93,25 +101,23 @@ class Adam(Optimizer):
                         g = g + weight_decay * param
                 exp_avg = state["exp_avg"].data
                 exp_avg_sq = state["exp_avg_sq"].data
-                tmp = g - exp_avg                      # lerp towards g by (1 - beta1)
-                tmp *= 1 - beta1
+                tmp = np.subtract(g, exp_avg)          # lerp towards g by (1 - beta1)
+                tmp *= one_minus_beta1
                 exp_avg += tmp
-                np.multiply(g, g, out=tmp)
-                tmp *= 1 - beta2
                 exp_avg_sq *= beta2
+                np.multiply(g, g, out=tmp)
+                tmp *= one_minus_beta2
                 exp_avg_sq += tmp
-                step_size = lr / (1 - beta1 ** step)
-                bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                 if amsgrad:
                     max_sq = state["max_exp_avg_sq"].data
                     np.maximum(max_sq, exp_avg_sq, out=max_sq)
                     np.sqrt(max_sq, out=tmp)
                 else:
                     np.sqrt(exp_avg_sq, out=tmp)
-                tmp /= bias_correction2_sqrt
+                tmp /= (1 - beta2 ** step) ** 0.5      # bias_correction2_sqrt
                 tmp += eps
                 np.divide(exp_avg, tmp, out=tmp)
-                tmp *= -step_size
+                tmp *= -lr / (1 - beta1 ** step)       # -step_size
                 param += tmp
                 p._vc[0] += 1
         return loss

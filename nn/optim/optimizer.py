@@ -49,10 +49,16 @@ def _new_step():
 
 
 def _advance(step_tensor):
-    """Add 1 to a `state['step']` tensor in place and return the new count as a float."""
+    """Add 1 to a `state['step']` tensor in place and return the new count as a float.
+
+    The count is read, incremented as a Python float and stored back (`arr[()] = ...`),
+    which is exact for counts below 2**24 even in float32 and costs ~0.1 us, where the
+    0-d ufunc `arr += 1` costs ~2 us per parameter per step.
+    """
     arr = step_tensor.data
-    arr += 1
-    return float(arr)
+    step = float(arr) + 1.0
+    arr[()] = step
+    return step
 
 
 def _zeros_like(p):

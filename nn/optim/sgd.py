@@ -53,8 +53,15 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
-        loss (optional), and its result is returned."""
+        loss (optional), and its result is returned.
+
+        Per parameter: two NumPy passes (`-lr * g` into one work array, then added to the
+        parameter in place), and with momentum two more in place (`buf *= momentum`,
+        `buf += g`; a third, `(1 - dampening) g`, only when dampening != 0). Nesterov's
+        `g + momentum * buf` is formed in the work array.
+        """
         loss = _evaluate_closure(closure)
+        all_state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             momentum = group["momentum"]
@@ -70,10 +77,12 @@ class SGD(Optimizer):
                 g = grad.data
                 if maximize:
                     g = -g
-                if weight_decay != 0:
-                    g = g + weight_decay * param
+                if weight_decay != 0:                # g + weight_decay * param
+                    decayed = param * weight_decay
+                    decayed += g
+                    g = decayed
                 if momentum != 0:
-                    state = self.state[p]
+                    state = all_state[p]
                     buf_t = state.get("momentum_buffer")
                     if buf_t is None:
                         buf = np.array(g, copy=True)
@@ -81,8 +90,16 @@ class SGD(Optimizer):
                     else:
                         buf = buf_t.data
                         buf *= momentum
-                        buf += (1 - dampening) * g
-                    g = g + momentum * buf if nesterov else buf
-                param += -lr * g
+                        if dampening == 0:
+                            buf += g
+                        else:
+                            buf += (1 - dampening) * g
+                if momentum != 0 and nesterov:       # g + momentum * buf
+                    tmp = buf * momentum
+                    tmp += g
+                    tmp *= -lr
+                else:
+                    tmp = (buf if momentum != 0 else g) * -lr
+                param += tmp
                 p._vc[0] += 1
         return loss
