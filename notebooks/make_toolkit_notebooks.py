@@ -1,0 +1,411 @@
+"""Write the toolkit notebooks 01-05 with nbformat (outputs empty; tests execute them).
+
+    python notebooks/make_toolkit_notebooks.py
+
+Each notebook is short and runs in seconds: small data, few epochs. Edit the cells here and
+re-run the script rather than editing the .ipynb files by hand.
+"""
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+
+def md(text):
+    return new_markdown_cell(text.strip("\n"))
+
+
+def code(text):
+    return new_code_cell(text.strip("\n"))
+
+
+SCALAR = [
+    md("""
+# 01 · The scalar engine
+
+`autograd.Scalar` is one Python float that remembers how it was computed (micrograd's `Value`).
+Calling `backward()` walks the recorded graph backwards and fills `.grad` on every node with
+the derivative of the output with respect to that node: the chain rule, one node at a time.
+"""),
+    code("""
+import math
+import autograd
+from autograd import Scalar
+from nn import plots
+autograd.manual_seed(0)
+"""),
+    md("""
+## A neuron by hand
+`o = tanh(x1*w1 + x2*w2 + b)`. After `o.backward()`, `w1.grad` is `do/dw1`.
+"""),
+    code("""
+x1, x2 = Scalar(2.0, label="x1"), Scalar(0.0, label="x2")
+w1, w2 = Scalar(-3.0, label="w1"), Scalar(1.0, label="w2")
+b = Scalar(6.8813735870195432, label="b")
+n = x1 * w1 + x2 * w2 + b
+o = n.tanh()
+o.backward()
+for s in (x1, w1, x2, w2, b):
+    print(f"{s.label}: value {s.data:+.4f}  grad {s.grad:+.4f}")
+"""),
+    md("""
+## Check against a finite difference
+`(f(w1 + h) - f(w1 - h)) / 2h` should match `w1.grad` to many digits.
+"""),
+    code("""
+def f(w):
+    return math.tanh(2.0 * w + 0.0 * 1.0 + 6.8813735870195432)
+
+h = 1e-6
+numeric = (f(-3.0 + h) - f(-3.0 - h)) / (2 * h)
+print(f"numeric {numeric:.8f}  backward {w1.grad:.8f}")
+assert abs(numeric - w1.grad) < 1e-6
+"""),
+    md("""
+## The graph
+`autograd.viz.draw` shows each value with its gradient (skipped if no Graphviz renderer is
+installed; `graphviz-pure`, a glassgrad dependency, normally provides one).
+"""),
+    code("""
+import autograd.viz as viz
+try:
+    viz.find_renderer()
+    graph = viz.draw(o)
+except viz.RendererNotFoundError as exc:
+    graph = None
+    print(exc)
+graph
+"""),
+    md("""
+## Training a scalar MLP
+`nn.scalar_nn.MLP` is built from Scalars. Four points, a 3-4-4-1 network, squared error,
+plain gradient descent: the loss falls towards zero.
+"""),
+    code("""
+from nn.scalar_nn import MLP
+xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+ys = [1.0, -1.0, -1.0, 1.0]
+model = MLP(3, [4, 4, 1])
+losses = []
+for step in range(40):
+    preds = [model(x) for x in xs]
+    loss = sum((p - y) ** 2 for p, y in zip(preds, ys))
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p.data -= 0.02 * p.grad
+    losses.append(loss.data)
+print(f"loss {losses[0]:.3f} -> {losses[-1]:.4f}")
+print("predictions", [round(model(x).data, 3) for x in xs])
+assert losses[-1] < losses[0] / 5
+"""),
+    code("""
+history = [{"epoch": i + 1, "train_loss": l, "val_loss": None} for i, l in enumerate(losses)]
+plots.show(plots.plot_loss(history, title="scalar MLP, squared error"))
+"""),
+]
+
+PERCEPTRONS = [
+    md("""
+# 02 · Perceptrons: what one layer can and cannot do
+
+A single linear unit followed by a sigmoid (logistic regression) draws one straight line.
+AND and OR are separable by a line; XOR is not. One hidden layer fixes that.
+"""),
+    code("""
+import numpy as np
+import autograd
+import nn
+import nn.functional as F
+from nn import optim, plots
+from nn.datasets import and_gate, or_gate, xor
+autograd.manual_seed(0)
+"""),
+    code("""
+def train(model, X, y, steps=300, lr=0.1):
+    opt = optim.Adam(model.parameters(), lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(X), y)
+        loss.backward()
+        opt.step()
+    with autograd.no_grad():
+        acc = (model(X).argmax(1) == y).float().mean().item()
+    return loss.item(), acc
+
+def predictor(model):
+    def predict(points):
+        with autograd.no_grad():
+            return F.softmax(model(autograd.from_numpy(points)), dim=1).numpy()
+    return predict
+"""),
+    md("## One linear layer on AND, OR and XOR (noisy copies of the truth tables)"),
+    code("""
+gen = autograd.Generator().manual_seed(1)
+results = {}
+for name, make in [("AND", and_gate), ("OR", or_gate), ("XOR", xor)]:
+    X, y = make(200, noise=0.1, generator=gen)
+    perceptron = nn.Linear(2, 2)           # 2 logits = softmax regression = one line
+    loss, acc = train(perceptron, X, y)
+    results[name] = acc
+    print(f"{name}: accuracy {acc:.2f}  loss {loss:.3f}")
+    plots.show(plots.plot_decision_boundary(predictor(perceptron), X.numpy(), y.numpy(),
+                                            title=f"one linear layer on {name}"))
+assert results["AND"] > 0.95 and results["OR"] > 0.95 and results["XOR"] < 0.9
+"""),
+    md("""
+## A hidden layer solves XOR
+Two inputs, 8 tanh units, 2 outputs: the hidden layer bends the plane so that one line
+separates the classes there.
+"""),
+    code("""
+X, y = xor(200, noise=0.1, generator=gen)
+mlp = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))
+loss, acc = train(mlp, X, y)
+print(f"XOR with a hidden layer: accuracy {acc:.2f}")
+plots.show(plots.plot_decision_boundary(predictor(mlp), X.numpy(), y.numpy(),
+                                        title="2-8-2 MLP on XOR"))
+assert acc > 0.95
+"""),
+]
+
+SPIRALS = [
+    md("""
+# 03 · Spirals: a PyTorch training loop on glassgrad
+
+Three interleaved spiral arms (CS231n). The loop below is PyTorch's, with `torch` replaced by
+`autograd` and `torch.nn` by `nn`: `DataLoader`, `zero_grad`, `backward`, `step`.
+"""),
+    code("""
+import numpy as np
+import autograd
+import nn
+import nn.functional as F
+from nn import optim, plots
+from nn.data import DataLoader, TensorDataset
+from nn.training import load_data, standardize
+autograd.manual_seed(0)
+data = load_data("spirals", val_fraction=0.0)
+print(data.x_train.shape, "train points;", data.x_test.shape, "test points;", data.num_classes, "classes")
+"""),
+    code("""
+def fit_model(model, epochs, lr=1e-2):
+    loader = DataLoader(TensorDataset(autograd.from_numpy(data.x_train),
+                                      autograd.from_numpy(data.y_train)),
+                        batch_size=64, shuffle=True)
+    opt = optim.Adam(model.parameters(), lr=lr)
+    history = []
+    for epoch in range(1, epochs + 1):
+        model.train()
+        total = 0.0
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(yb)
+        model.eval()
+        with autograd.no_grad():
+            acc = (model(autograd.from_numpy(data.x_test)).argmax(1).numpy() == data.y_test).mean()
+        history.append({"epoch": epoch, "train_loss": total / len(data.y_train), "val_acc": acc})
+    return history
+
+def boundary(model, title):
+    def predict(raw):
+        with autograd.no_grad():
+            return model(autograd.from_numpy(standardize(raw, data.preprocessing))).numpy()
+    return plots.plot_decision_boundary(predict, data.raw(data.x_test), data.y_test, title=title)
+"""),
+    md("## A linear model cannot follow the arms"),
+    code("""
+linear = nn.Linear(2, 3)
+h = fit_model(linear, 20)
+print(f"linear: test accuracy {h[-1]['val_acc']:.2f}")
+plots.show(boundary(linear, "linear model"))
+"""),
+    md("## Two hidden layers can"),
+    code("""
+mlp = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 3))
+h = fit_model(mlp, 60)
+print(f"MLP: test accuracy {h[-1]['val_acc']:.2f}")
+plots.show(boundary(mlp, "2-64-64-3 MLP"))
+plots.show(plots.plot_loss(h, title="MLP training loss"))
+assert h[-1]["val_acc"] > 0.9
+"""),
+]
+
+DIGITS = [
+    md("""
+# 04 · Digits: the toolkit end to end
+
+scikit-learn's 8x8 digits ship inside its wheel, so this runs offline. `nn.training.fit` is what
+`glassgrad train` runs: it writes checkpoints (`best.safetensors`, `last.safetensors`, no
+pickle), `metrics.csv` and pictures into a run folder.
+"""),
+    code("""
+import tempfile
+from pathlib import Path
+import numpy as np
+import autograd
+from nn import plots
+from nn.training import (fit, load_checkpoint, rebuild_model, data_for_config,
+                         evaluate, confusion_matrix, first_weight_layer)
+run = Path(tempfile.mkdtemp()) / "digits"
+"""),
+    md("## Train (10 epochs, a few seconds)"),
+    code("""
+summary = fit({"dataset": "digits", "hidden": [128, 64], "epochs": 10}, run, log=lambda s: None)
+print(f"{summary['epochs']} epochs in {summary['seconds']:.1f}s, best epoch {summary['best_epoch']}, "
+      f"test accuracy {summary['test_acc']:.3f}")
+print(sorted(p.name for p in run.iterdir()))
+assert summary["test_acc"] > 0.9
+"""),
+    md("## Curves, read back from the checkpoint"),
+    code("""
+ckpt = load_checkpoint(run / "best.safetensors")
+plots.show(plots.plot_accuracy(ckpt["history"]))
+"""),
+    md("""
+## Evaluate the best checkpoint
+The checkpoint stores the architecture and the preprocessing, so the model is rebuilt from the
+file alone.
+"""),
+    code("""
+model = rebuild_model(ckpt)
+data = data_for_config(ckpt["config"])
+result = evaluate(model, data.x_test, data.y_test)
+cm = confusion_matrix(data.y_test, result["pred"], 10)
+print(f"test accuracy {result['acc']:.3f}")
+plots.show(plots.plot_confusion_matrix(cm, data.classes))
+"""),
+    code("""
+wrong = np.flatnonzero(result["pred"] != data.y_test)
+plots.show(plots.plot_misclassified(data.raw(data.x_test[wrong]), data.y_test[wrong],
+                                    result["pred"][wrong], data.classes, max_images=12))
+"""),
+    md("""
+## What the first layer looks for
+Each of the first layer's units weighs the 64 pixels; shown as 8x8 images (red positive).
+"""),
+    code("""
+plots.show(plots.plot_weights(first_weight_layer(model).weight, (8, 8), max_images=32))
+"""),
+    md("""
+## The same through the command line
+`nn.cli.main` is the `glassgrad` command; here it predicts from a saved `.npy` image.
+"""),
+    code("""
+from nn.cli import main
+np.save(run / "digit.npy", data.raw(data.x_test[:1])[0, 0])
+print("true label:", data.y_test[0])
+main(["predict", str(run / "best.safetensors"), str(run / "digit.npy")])
+"""),
+]
+
+ACTIVATIONS = [
+    md("""
+# 05 · Activations and initialisation
+
+A deep stack of sigmoid layers passes back gradients that shrink layer by layer
+(sigmoid' <= 1/4): the first layers barely learn. ReLU with He (Kaiming) initialisation keeps
+the gradient norms of all layers alike. We look at two things: gradient norms per layer
+during training, and the distribution of each layer's outputs.
+"""),
+    code("""
+import numpy as np
+import autograd
+import nn
+import nn.functional as F
+from nn import optim, plots
+from nn.data import DataLoader, TensorDataset
+from nn.training import load_data, collect_activations, weight_layers
+data = load_data("digits", val_fraction=0.0)
+X, y = autograd.from_numpy(data.x_train), autograd.from_numpy(data.y_train)
+"""),
+    code("""
+def deep_mlp(act, depth=6, width=64):
+    layers, d = [nn.Flatten()], 64
+    for _ in range(depth):
+        layers += [nn.Linear(d, width), act()]
+        d = width
+    return nn.Sequential(*layers, nn.Linear(d, 10))
+
+def grad_norms_while_training(model, steps=40, lr=0.05):
+    opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    layers = weight_layers(model)
+    loader = DataLoader(TensorDataset(X, y), batch_size=64, shuffle=True)
+    norms, batches = [], iter(loader)
+    for _ in range(steps):
+        try:
+            xb, yb = next(batches)
+        except StopIteration:
+            batches = iter(loader)
+            xb, yb = next(batches)
+        opt.zero_grad()
+        F.cross_entropy(model(xb), yb).backward()
+        norms.append([float(np.linalg.norm(m.weight.grad.numpy())) for _, m in layers])
+        opt.step()
+    return np.array(norms), [f"layer {i + 1}" for i in range(len(layers))]
+"""),
+    md("## Sigmoid against ReLU, 6 hidden layers, default initialisation"),
+    code("""
+from matplotlib.figure import Figure
+fig = Figure(figsize=(11, 4), layout="constrained")
+first_over_last = {}
+for ax, act in zip(fig.subplots(1, 2, sharey=True), (nn.Sigmoid, nn.ReLU)):
+    autograd.manual_seed(0)
+    norms, names = grad_norms_while_training(deep_mlp(act))
+    first_over_last[act.__name__] = norms[:, 0].mean() / norms[:, -1].mean()
+    plots.plot_gradient_norms(norms, names, ax=ax, xlabel="step", title=act.__name__)
+plots.show(fig)
+for k, v in first_over_last.items():
+    print(f"{k}: first-layer / last-layer gradient norm = {v:.2e}")
+assert first_over_last["Sigmoid"] < first_over_last["ReLU"] / 10
+"""),
+    md("""
+## Outputs per layer at initialisation
+With weights drawn too large (N(0, 1)), tanh units saturate at +-1, where their derivative
+is 0. Xavier initialisation (std = sqrt(2 / (fan_in + fan_out))) keeps them in the linear range.
+"""),
+    code("""
+def initialise(model, how):
+    for _, m in weight_layers(model):
+        if how == "normal(0, 1)":
+            nn.init.normal_(m.weight, 0.0, 1.0)
+        else:
+            nn.init.xavier_normal_(m.weight)
+        nn.init.zeros_(m.bias)
+    return model
+
+saturated = {}
+for how in ("normal(0, 1)", "xavier"):
+    autograd.manual_seed(0)
+    model = initialise(deep_mlp(nn.Tanh, depth=4), how)
+    acts = collect_activations(model, data.x_train[:256])
+    saturated[how] = np.mean([np.mean(np.abs(a) > 0.99) for a in acts.values()])
+    plots.show(plots.plot_activation_histograms(acts, title=f"tanh outputs, {how} init"))
+    print(f"{how}: {100 * saturated[how]:.0f}% of tanh outputs beyond +-0.99")
+assert saturated["normal(0, 1)"] > 5 * saturated["xavier"]
+"""),
+]
+
+NOTEBOOKS = {"01_scalar_engine.ipynb": SCALAR, "02_perceptrons.ipynb": PERCEPTRONS,
+             "03_spirals.ipynb": SPIRALS, "04_digits.ipynb": DIGITS,
+             "05_activations_init.ipynb": ACTIVATIONS}
+
+
+def main():
+    for name, cells in NOTEBOOKS.items():
+        nb = new_notebook(cells=cells)
+        nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
+                                     "name": "python3"}
+        nb.metadata["language_info"] = {"name": "python"}
+        nbformat.validate(nb)
+        nbformat.write(nb, HERE / name)
+        print("wrote", HERE / name)
+
+
+if __name__ == "__main__":
+    main()
