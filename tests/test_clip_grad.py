@@ -1,5 +1,6 @@
 """Tests for nn.utils.clip_grad: parity with torch.nn.utils' gradient clipping."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -104,6 +105,19 @@ def test_nonfinite_norm():
     assert not np.isnan(gp[1].grad.data).any()               # nothing was scaled
     total = clip_grad_norm_(gp, 1.0)
     assert math.isnan(total.item())
+
+
+def test_infinite_gradient_scales_like_torch_without_warning():
+    tp, gp = _pair(4)
+    tp[0].grad[0, 0] = math.inf
+    gp[0].grad.data[0, 0] = math.inf
+    expected = torch.nn.utils.clip_grad_norm_(tp, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                       # no NumPy RuntimeWarning
+        total = clip_grad_norm_(gp, 1.0)
+    assert total.item() == expected.item() == math.inf
+    for t, p in zip(tp, gp):                                 # inf * 0 -> nan, the rest -> 0
+        np.testing.assert_array_equal(p.grad.data, t.grad.numpy())
 
 
 def test_version_counter_bumped():

@@ -7,7 +7,7 @@ sample:
   match; differing dtypes are promoted with `autograd.promote_types`.
 - NumPy array -> converted to tensors, then stacked; a NumPy scalar -> a 1-D tensor.
 - float -> float64 tensor; int -> int64 tensor (bools -> bool tensor), as torch does.
-- str / bytes -> the list as it is.
+- str / bytes -> the batch as it is (a tuple when it is a field of tuple samples, as torch).
 - Mapping -> the same mapping type with each key collated; namedtuple -> the namedtuple of
   collated fields; tuple -> a list of collated fields (torch's choice); other sequences -> the
   same type (or a list) of collated positions, which must all have the same length.
@@ -108,7 +108,7 @@ def default_collate(batch):
         except TypeError:
             return collated
     if _is_namedtuple(elem):
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         for k, s in enumerate(batch):
@@ -116,7 +116,7 @@ def default_collate(batch):
                 raise RuntimeError(f"default_collate: each element in list of batch should be "
                                    f"of equal size, but sample 0 has {size} and sample {k} has "
                                    f"{len(s)}")
-        transposed = [default_collate(list(s)) for s in zip(*batch)]
+        transposed = [default_collate(s) for s in zip(*batch)]  # tuples, as torch
         if isinstance(elem, tuple):
             return transposed
         try:

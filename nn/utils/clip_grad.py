@@ -81,9 +81,10 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
         else np.asarray(total_norm)
     clip_coef = max_norm / (total + 1e-6)
     clip_coef_clamped = np.minimum(clip_coef, np.asarray(1.0, dtype=clip_coef.dtype))
-    for g in grads:
-        np.multiply(g.data, clip_coef_clamped, out=g.data, casting="unsafe")
-        g._vc[0] += 1
+    with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 -> nan silently, as torch
+        for g in grads:
+            np.multiply(g.data, clip_coef_clamped, out=g.data, casting="unsafe")
+            g._vc[0] += 1
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
