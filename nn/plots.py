@@ -30,6 +30,11 @@ __all__ = ["plot_loss", "plot_accuracy", "plot_decision_boundary", "plot_weights
            "plot_activation_histograms", "plot_sweep", "save_figure", "show"]
 
 
+def _integer_ticks(axis):
+    from matplotlib.ticker import MaxNLocator
+    axis.set_major_locator(MaxNLocator(integer=True))   # epochs 1, 2, 3, not 2.5
+
+
 def _figure(width=6.0, height=4.0):
     from matplotlib.figure import Figure
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
@@ -83,6 +88,7 @@ def _curves(history, keys, ylabel, title, path, percent=False):
         if not np.all(np.isnan(values)):
             ax.plot(epochs, values, marker="o" if len(epochs) < 30 else None, label=label)
     ax.set_xlabel("epoch")
+    _integer_ticks(ax.xaxis)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3)
@@ -190,7 +196,9 @@ def plot_misclassified(images, y_true, y_pred, classes=None, path=None, max_imag
     fig = _figure(1.5 * cols + 0.3, 1.7 * rows + 0.5)
     for i in range(n):
         ax = fig.add_subplot(rows, cols, i + 1)
-        ax.imshow(images[i], cmap="gray_r" if images[i].mean() < 0.5 else "gray")
+        # one colour scale for all: pixel 0 white, 1 black (ink on paper), so the
+        # pictures can be compared and none is shown inverted
+        ax.imshow(images[i], cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
         ax.set_title(f"{name(int(y_true[i]))} -> {name(int(y_pred[i]))}", fontsize=8,
                      color="firebrick")
         ax.set_axis_off()
@@ -243,6 +251,7 @@ def plot_gradient_norms(norms, layer_names=None, path=None, title="gradient norm
                 marker="o" if len(steps) < 30 else None)
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)
+    _integer_ticks(ax.xaxis)
     ax.set_ylabel("||dL/dW||")
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")

@@ -227,6 +227,25 @@ def test_digits_split():
         Digits(test_fraction=1.0)
 
 
+def test_digits_read_without_importing_sklearn_match_load_digits(monkeypatch):
+    from sklearn.datasets import load_digits
+    from nn.datasets import digits as digits_module
+    ref = load_digits()
+    assert digits_module._digits_file() is not None
+    images, target = digits_module._load_digits()
+    np.testing.assert_array_equal(images, ref.images)
+    np.testing.assert_array_equal(target, ref.target)
+    # without the file (another scikit-learn layout) it falls back to load_digits()
+    monkeypatch.setattr(digits_module, "_digits_file", lambda: None)
+    digits_module._load_digits_cached.cache_clear()
+    try:
+        images2, target2 = digits_module._load_digits()
+    finally:
+        digits_module._load_digits_cached.cache_clear()
+    np.testing.assert_array_equal(images2, ref.images)
+    np.testing.assert_array_equal(target2, ref.target)
+
+
 def test_digits_with_transform():
     ds = Digits(transform=T.Compose([T.ToTensor(), T.Flatten()]))
     img, _ = ds[0]

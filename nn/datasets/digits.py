@@ -4,6 +4,8 @@
 images of 8x8 pixels with integer intensities 0..16, labels 0..9. `Digits` scales them to
 [0, 1] (divide by 16) and splits them deterministically into train and test parts.
 """
+import functools
+
 import numpy as np
 
 import autograd
@@ -13,14 +15,46 @@ from .vision import ImageClassificationDataset
 __all__ = ["Digits"]
 
 
-def _load_digits():
+def _digits_file():
+    """The path of scikit-learn's `datasets/data/digits.csv.gz`, found without importing
+    scikit-learn (its import takes seconds), or None."""
+    import importlib.util
+    from pathlib import Path
     try:
-        from sklearn.datasets import load_digits
-    except ImportError:
-        raise ImportError("Digits needs scikit-learn (pip install scikit-learn), whose wheel "
-                          "ships the 8x8 digits data") from None
-    bunch = load_digits()
-    return bunch.images, bunch.target
+        spec = importlib.util.find_spec("sklearn")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "datasets" / "data" / "digits.csv.gz"
+        if path.is_file():
+            return path
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _load_digits_cached():
+    path = _digits_file()
+    if path is not None:   # what load_digits() reads: 64 pixels and the label per row
+        table = np.loadtxt(path, delimiter=",")
+        images, target = table[:, :-1].reshape(-1, 8, 8), table[:, -1].astype(int)
+    else:
+        try:
+            from sklearn.datasets import load_digits
+        except ImportError:
+            raise ImportError("Digits needs scikit-learn (pip install scikit-learn), whose "
+                              "wheel ships the 8x8 digits data") from None
+        bunch = load_digits()
+        images, target = bunch.images, bunch.target
+    images.setflags(write=False)
+    target.setflags(write=False)
+    return images, target
+
+
+def _load_digits():
+    """(images (1797, 8, 8) float64 0..16, labels (1797,)) as `load_digits()` gives them."""
+    return _load_digits_cached()
 
 
 def _stratified_split(labels, test_fraction, seed):
