@@ -35,7 +35,8 @@ an op allocates exactly one object that the cycle collector tracks (micrograd's 
 about eight: the Value, a set, a closure and its cells).
 
 Conversions: `Tensor.item()` gives a Python number; `s.to_tensor()` a 0-d float64 Tensor and
-`Scalar.from_tensor(t)` a Scalar, both connected to the other graph for first-order backward.
+`Scalar.from_tensor(t)` a Scalar, both connected to the other graph, for higher-order
+gradients too (under create_graph the gradient crosses over as a Scalar or Tensor with a graph).
 
 This file holds the class, the Tensor bridge, what every op shares (recording a node, IEEE
 float arithmetic) and the autograd entry points; the operations are in `autograd.scalar_ops`.
@@ -46,11 +47,12 @@ import numbers
 import numpy as np
 
 from . import anomaly as _anomaly
+from . import dtypes as _dtypes
 from . import engine as _engine
 from . import grad_mode as _gm
 from .function import Node
 
-__all__ = ["Scalar", "grad", "backward"]
+__all__ = ["Scalar", "grad", "backward", "maximum", "minimum"]
 
 _new = object.__new__
 _inf = math.inf
@@ -115,7 +117,14 @@ class Scalar:
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Backpropagate from this Scalar: add d self / d node into `.grad` of every Scalar
         of the graph (`gradient` is d loss / d self, 1.0 by default). With `inputs`, only
-        those Scalars' `.grad` is changed."""
+        those Scalars' `.grad` is changed.
+
+        A second `backward()` through the same graph behaves as the tensor engine's: it
+        raises "backward through the graph a second time" when an op on the way saved values
+        for backward (mul, div, pow, exp, log, tanh, relu, ...: they are freed by the first
+        call), and adds into `.grad` again when none did (add, sub, neg) or when the first
+        call passed `retain_graph=True`. With `create_graph=True`, `.grad` becomes a
+        Scalar with its own graph, so it can be differentiated again."""
         backward([self], None if gradient is None else [gradient], retain_graph,
                  create_graph, inputs)
 
@@ -164,8 +173,8 @@ class Scalar:
 
     def to_tensor(self):
         """A 0-d float64 Tensor with this value, connected to the Scalar graph: backward
-        from the tensor side reaches this Scalar and its graph (first order: under
-        create_graph the gradient crossing from the tensor side is a constant)."""
+        from the tensor side reaches this Scalar and its graph (under create_graph the
+        gradient crosses over as a differentiable Scalar)."""
         from .tensor import Tensor
         arr = np.array(self.data, dtype=np.float64)
         if not _gm.state.grad_enabled:
@@ -178,7 +187,7 @@ class Scalar:
     def from_tensor(t):
         """A Scalar holding the value of the one-element Tensor `t`. When `t` requires grad
         (and grad mode is on) the Scalar stays connected: backward from it reaches `t`'s
-        graph (first order, as `to_tensor`)."""
+        graph (under create_graph as a differentiable Tensor, as `to_tensor`)."""
         from .function import _edge
         from .tensor import Tensor
         if not isinstance(t, Tensor):
@@ -247,11 +256,13 @@ class _HookAdapter:
 
 
 class ToTensorBackward(Node):
-    """The grad_fn of `Scalar.to_tensor()`: hands the tensor's gradient to the Scalar (as a
-    float, so a constant under create_graph)."""
+    """The grad_fn of `Scalar.to_tensor()`: hands the tensor's gradient to the Scalar, as a
+    float (as a Scalar still connected to the tensor graph under create_graph)."""
     __slots__ = ()
 
     def _apply(self, grad, create_graph):
+        if create_graph and hasattr(grad, "_data"):
+            return (Scalar.from_tensor(grad),)
         return (float(getattr(grad, "_data", grad)),)
 
     def _release(self):
@@ -260,7 +271,8 @@ class ToTensorBackward(Node):
 
 class FromTensor(Scalar):
     """The node of `Scalar.from_tensor(t)`: hands the Scalar's gradient to `t`'s graph as an
-    array of `t`'s shape (a constant Tensor under create_graph). Saves (shape, dtype)."""
+    array of `t`'s shape (under create_graph a Tensor, connected to the Scalar graph when the
+    gradient is a Scalar). Saves (shape, dtype)."""
     __slots__ = ()
     _op = "from_tensor"
     _backward_name = "FromTensorBackward"
@@ -270,6 +282,8 @@ class FromTensor(Scalar):
 
     def _apply(self, g, create_graph):
         shape, dtype = self._s0
+        if create_graph and isinstance(g, Scalar):
+            return (g.to_tensor().to(_dtypes.from_numpy_dtype(dtype)).reshape(shape),)
         arr = np.full(shape, getattr(g, "data", g), dtype=dtype)
         if create_graph:
             from .tensor import Tensor
@@ -392,15 +406,32 @@ def _fpow(a, b):
         r = a ** b
     except ZeroDivisionError:  # 0 ** negative: inf, signed for -0.0 ** odd integer
         return math.copysign(_inf, a) if _odd_integer(b) else _inf
-    except OverflowError:
+    except OverflowError:  # also a negative base to a non-integer power (complex overflow)
+        if a < 0 and not _integer(b):
+            return _nan
         return -_inf if (a < 0 and _odd_integer(b)) else _inf
     if r.__class__ is complex:  # a negative base to a non-integer power
         return _nan
     return r
 
 
+def _fpow_const(a, p):
+    """a ** p for a constant exponent p, as PyTorch computes `tensor ** number`: p = 0.5 is a
+    square root and p = -0.5 its reciprocal (so (-0.0) ** 0.5 is -0.0 and (-inf) ** 0.5 is
+    NaN, where C's pow gives 0.0 and inf)."""
+    if p == 0.5:
+        return _fsqrt(a)
+    if p == -0.5:
+        return _fdiv(1.0, _fsqrt(a))
+    return _fpow(a, p)
+
+
+def _integer(b):
+    return math.isfinite(b) and b == int(b)
+
+
 def _odd_integer(b):
-    return math.isfinite(b) and b == int(b) and int(b) % 2 == 1
+    return _integer(b) and int(b) % 2 == 1
 
 
 def _fexp(x):
@@ -567,3 +598,4 @@ def is_scalar_call(*args):
 
 
 from . import scalar_ops as _scalar_ops  # noqa: E402,F401  (binds the operators onto Scalar)
+from .scalar_ops import maximum, minimum  # noqa: E402,F401

@@ -28,7 +28,7 @@ detection can name the op that produced them.
 import math
 
 from .scalar import (Scalar, _Binary, _Unary, _binary, _fdiv, _fexp, _fcos, _flog, _fpow,
-                     _freed, _fsigmoid, _fsin, _fsqrt, _nan, _number, _unary)
+                     _fpow_const, _freed, _fsigmoid, _fsin, _fsqrt, _nan, _number, _unary)
 
 __all__ = ["maximum", "minimum"]
 
@@ -206,7 +206,8 @@ class _Div(_Binary):
         if create_graph:
             a = self._p0
             b = self._p1
-        return (_div(g, b), _div(-g * a, b * b))
+            return (g / b, -g * ((a / b) / b))
+        return (_fdiv(g, b), -g * _fdiv(_fdiv(a, b), b))  # (a / b) / b: no overflow of b * b
 
 
 class _DivConst(_Unary):
@@ -291,8 +292,8 @@ class _PowConst(_Unary):
         if p == 0:
             return (0.0,)
         if create_graph:
-            x = self._p0
-        return (g * (p * _pow(x, p - 1.0)),)
+            return (g * (p * self._p0 ** (p - 1.0)),)
+        return (g * (p * _fpow_const(x, p - 1.0)),)
 
 
 class _Pow(_Binary):
@@ -345,7 +346,7 @@ def _power(self, other):
     p = _number(other, "**")
     if p is None:
         return NotImplemented
-    return _unary(_PowConst, self, _fpow(self.data, p), self.data, p)
+    return _unary(_PowConst, self, _fpow_const(self.data, p), self.data, p)
 
 
 def _rpow(self, other):
@@ -412,7 +413,7 @@ class _Relu(_Unary):
         y = self._s0
         if y is None:
             _freed(self)
-        return (g if y > 0 else 0.0,)
+        return (0.0 if y <= 0 else g,)  # NaN passes the gradient, as in PyTorch
 
 
 class _LeakyRelu(_Unary):
@@ -436,7 +437,7 @@ class _Abs(_Unary):
         x = self._s0
         if x is None:
             _freed(self)
-        return (g * (1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else _nan),)
+        return (g * (1.0 if x > 0 else -1.0 if x < 0 else 0.0),)  # sign(NaN) = 0, as PyTorch
 
 
 class _Gelu(_Unary):
@@ -464,7 +465,7 @@ class _Gelu(_Unary):
 def relu(self):
     """max(self, 0); the gradient at 0 is 0, as PyTorch."""
     x = self.data
-    y = 0.0 if x <= 0 else x
+    y = 0.0 if x < 0 else x  # -0.0 and NaN pass through, as in PyTorch
     return _unary(_Relu, self, y, y)
 
 
@@ -494,30 +495,43 @@ def gelu(self, approximate="none"):
 def absolute(self):
     """|self| (also `abs(s)`); the gradient at 0 is 0, as PyTorch."""
     x = self.data
-    return _unary(_Abs, self, x if x >= 0 else -x, x)
+    return _unary(_Abs, self, abs(x), x)  # a float's abs: abs(-0.0) is 0.0
 
 
 # --------------------------------------------------------------------- max / min
 class _Maximum(_Binary):
+    """max(a, b): the gradient goes to the larger one, half to each on a tie; a side gets none
+    only where it lost, so with a NaN both get all of it (PyTorch's formula)."""
     __slots__ = ()
     _op = "max"
     _backward_name = "MaximumBackward0"
-    _better = 1.0
 
     def _apply(self, g, create_graph):
         a = self._s0
         if a is None:
             _freed(self)
         b = self._s1
-        wins = 0.5 if a == b else (1.0 if (a > b) == (self._better > 0) else 0.0)
-        return (g * wins, g * (1.0 - wins))
+        if a == b:
+            half = g * 0.5
+            return (half, half)
+        return (0.0 if a < b else g, 0.0 if a > b else g)
 
 
-class _Minimum(_Maximum):
+class _Minimum(_Binary):
+    """min(a, b): as `_Maximum`, to the smaller one."""
     __slots__ = ()
     _op = "min"
     _backward_name = "MinimumBackward0"
-    _better = -1.0
+
+    def _apply(self, g, create_graph):
+        a = self._s0
+        if a is None:
+            _freed(self)
+        b = self._s1
+        if a == b:
+            half = g * 0.5
+            return (half, half)
+        return (0.0 if a > b else g, 0.0 if a < b else g)
 
 
 def maximum(a, b):
