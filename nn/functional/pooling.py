@@ -55,7 +55,8 @@ class GatherPlanes(autograd.Function):
         rows = index.shape[0]
         ctx.meta = (index, tuple(x.shape), unique)
         if values is None:
-            values = np.take_along_axis(x.data.reshape(rows, -1), index, axis=1)
+            values = np.take_along_axis(x.data.reshape(rows, x.data.size // max(rows, 1)),
+                                        index, axis=1)
         return _wrap(values.reshape(out_shape), None)
 
     @staticmethod
@@ -71,9 +72,9 @@ class ScatterPlanes(autograd.Function):
     @staticmethod
     def forward(ctx, g, index, out_shape, accumulate):
         rows = index.shape[0]
-        plane = int(np.prod(out_shape)) // rows
+        plane = int(np.prod(out_shape)) // rows if rows else 0   # rows = 0: an empty batch
         ctx.meta = (index, tuple(g.shape))
-        values = np.ascontiguousarray(g.data).reshape(rows, -1)
+        values = np.ascontiguousarray(g.data).reshape(rows, index.shape[1])
         return _wrap(_scatter_array(values, index, plane, accumulate).reshape(out_shape), None)
 
     @staticmethod
