@@ -30,12 +30,12 @@ def _assert_groups_equal(topt, gopt, keys=("lr",)):
             tv, gv = tg[key], gg[key]
             if isinstance(tv, tuple):
                 tv, gv = tv[0], gv[0]
-            assert gv == pytest.approx(tv, rel=1e-12, abs=1e-300), key
+            assert gv == tv, key                  # identical, not merely close
 
 
 def _drive(topt, gopt, tsch, gsch, steps=STEPS, metrics=None, keys=("lr",)):
     _assert_groups_equal(topt, gopt, keys)
-    assert gsch.get_last_lr() == pytest.approx(tsch.get_last_lr(), rel=1e-12)
+    assert gsch.get_last_lr() == tsch.get_last_lr()
     for i in range(steps):
         topt.step()
         gopt.step()
@@ -46,7 +46,7 @@ def _drive(topt, gopt, tsch, gsch, steps=STEPS, metrics=None, keys=("lr",)):
             tsch.step(metrics[i])
             gsch.step(metrics[i])
         _assert_groups_equal(topt, gopt, keys)
-        assert gsch.get_last_lr() == pytest.approx(tsch.get_last_lr(), rel=1e-12)
+        assert gsch.get_last_lr() == tsch.get_last_lr()
         assert getattr(gsch, "last_epoch", None) == getattr(tsch, "last_epoch", None)
 
 
@@ -151,6 +151,8 @@ def test_reduce_lr_on_plateau_parity(kwargs):
     gsch = gsched.ReduceLROnPlateau(gopt, **kwargs)
     _drive(topt, gopt, tsch, gsch, metrics=metrics)
     assert gsch.best == tsch.best and gsch.num_bad_epochs == tsch.num_bad_epochs
+    assert list(gsch.state_dict()) == list(tsch.state_dict())
+    assert gsch.state_dict() == tsch.state_dict()           # every field, PyTorch's layout
 
 
 def test_reduce_lr_on_plateau_validation():
@@ -221,6 +223,35 @@ def test_state_dict_round_trip_continues_identically(name):
         sch2.step()
         lrs.append(sch2.get_last_lr())
     assert lrs == lrs_ref
+
+
+def _layout(state):
+    """Keys and value types of a scheduler state dict, nested scheduler states included."""
+    out = {}
+    for key, value in state.items():
+        if key == "_schedulers":
+            out[key] = [_layout(v) for v in value]
+        elif key in ("lr_lambdas", "_scale_fn_ref", "_scale_fn_custom"):
+            out[key] = type(value).__name__      # torch keeps callables' __dict__ or None
+        else:
+            out[key] = (type(value).__name__, value if isinstance(value, (str, bool)) else None)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_state_dict_layout_matches_torch(name):
+    topt, gopt = _optimizers(group_lrs=(0.1, 0.02), momentum=0.9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tsch, gsch = SCHEDULERS[name](tsched, topt), SCHEDULERS[name](gsched, gopt)
+    for _ in range(7):
+        topt.step()
+        gopt.step()
+        tsch.step()
+        gsch.step()
+    tstate, gstate = tsch.state_dict(), gsch.state_dict()
+    assert list(gstate) == list(tstate)
+    assert _layout(gstate) == _layout(tstate)
 
 
 def test_lambda_state_dict_keeps_callable_objects_not_functions():

@@ -17,7 +17,10 @@ Departures from PyTorch (each because glassgrad raises on bad input instead of g
     added, so `{'params': ..., 'lr': -1}` raises ValueError as `lr=-1` does;
   * `differentiable=True`, `fused=True` and `capturable=True` raise ValueError: glassgrad's
     updates are NumPy array operations, never recorded and never on a GPU. `foreach` is
-    accepted and ignored (every update already works on whole arrays).
+    accepted and ignored (every update already works on whole arrays);
+  * a NaN learning rate raises ValueError in every optimizer (PyTorch's SGD lets it through
+    and fills the parameters with NaN), and `LBFGS(max_iter=0)` / `history_size=0` raise
+    (PyTorch accepts them and then does nothing or fails mid-step).
 """
 from collections import defaultdict
 
