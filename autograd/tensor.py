@@ -36,6 +36,7 @@ class Tensor:
     _acc = None        # weak reference to this leaf's AccumulateGrad node
     _hooks = None      # this leaf's gradient hooks: {0: [fn, ...]}
     _retains = False   # retain_grad() was called on this non-leaf
+    _base = None       # for a view, the tensor whose memory it shares (as PyTorch's _base)
     label = None       # an optional name, drawn by autograd.viz
 
     def __init__(self, *data, dtype=None, requires_grad=False):

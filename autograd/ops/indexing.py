@@ -19,7 +19,7 @@ from .shape import as_view
 
 __all__ = ["getitem", "index_put", "index_add", "gather", "scatter", "scatter_add",
            "index_select", "masked_fill", "masked_select", "take", "take_along_dim", "nonzero",
-           "argwhere", "sort", "argsort", "topk", "normalize_index", "kthvalue", "median",
+           "argwhere", "sort", "argsort", "topk", "normalize_index", "split_int_index", "kthvalue", "median",
            "index_fill", "masked_scatter"]
 
 
@@ -81,6 +81,28 @@ def _check_bounds(idx, shape):
                 raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size "
                                  f"{size}")
         dim += 1
+
+
+def split_int_index(idx):
+    """PyTorch applies the integers of an index before its index arrays (an int is a
+    `select`, not an advanced index as in NumPy: for x of shape (2, 3, 4), x[0, :, [1, 2]]
+    is (3, 2) in PyTorch but (2, 3) in NumPy). For an index that mixes both, returns
+    (ints_first, rest): `x[ints_first][rest]` is PyTorch's `x[idx]`; else None."""
+    if _is_basic(idx) or not any(isinstance(i, (int, np.integer)) and not isinstance(i, bool)
+                                 for i in idx):
+        return None
+    first, rest = [], []
+    for i in idx:
+        if isinstance(i, (int, np.integer)):
+            first.append(i)
+            continue
+        rest.append(i)
+        if i is Ellipsis:
+            first.append(Ellipsis)
+        elif i is not None:
+            first.extend([slice(None)] * (i.ndim if isinstance(i, np.ndarray) and
+                                          i.dtype == np.bool_ else 1))
+    return tuple(first), tuple(rest)
 
 
 def _is_basic(idx):
@@ -146,11 +168,16 @@ def getitem(input, index):
     """`input[index]` with PyTorch's (= NumPy's) rules: ints, slices with steps, None,
     Ellipsis, integer lists/tensors and boolean masks, and their mixtures."""
     idx = normalize_index(index, input)
+    split = split_int_index(idx)
+    if split is not None:
+        return getitem(getitem(input, split[0]), split[1])
     if _is_basic(idx):
         if any(isinstance(i, slice) and i.step is not None and i.step < 0 for i in idx):
             raise ValueError("step must be greater than zero (negative slice steps are not "
                              "supported, as in PyTorch; use flip())")
         cls = _Select if any(isinstance(i, (int, np.integer)) for i in idx) else _Slice
+        if not any(i is Ellipsis for i in idx):
+            idx = idx + (Ellipsis,)  # so that NumPy gives a 0-d view, not a scalar copy
         return as_view(cls.apply(input, idx=idx), input)
     return GetItem.apply(input, idx=idx)
 

@@ -5,8 +5,14 @@ that views see the change. The tensor's version counter goes up, and when the wr
 tensors that require grad, the tensor's history is re-based onto the twin's node: backward
 then sees the new value as the result of the op.
 
+An in-place op on a view (`x[0].mul_(2)`, `x.t().add_(y)`, `x.view(-1)[3] = v`) changes
+its base too, so the base's history is re-based as well (PyTorch's CopySlices): the base
+becomes `index_put(old base, region of the view, new values)` and the view a read of that
+region, so gradients flow through the new values and not through the overwritten ones.
+
 Safety rules, as in PyTorch:
-* an in-place op on a leaf that requires grad raises at once (outside `no_grad`);
+* an in-place op on a leaf that requires grad, or on a view of one, raises at once (outside
+  `no_grad`); so does a write into an expanded tensor (several elements share memory);
 * a tensor saved for backward and then changed in place raises at backward time (each saved
   value remembers the version it was saved at).
 """
@@ -21,10 +27,24 @@ __all__ = ["apply_inplace", "copy_", "zero_", "fill_", "setitem", "check_inplace
 
 
 def check_inplace(t, op):
-    if t._rg and t.grad_fn is None and _gm.state.grad_enabled:
+    if not t._data.flags.writeable:
+        raise RuntimeError(
+            f"{op}: unsupported operation: more than one element of the written-to tensor "
+            f"(shape {tuple(t.shape)}, made by expand/broadcast_to) refers to a single memory "
+            f"location. Please clone() the tensor before performing the operation.")
+    if not _gm.state.grad_enabled:
+        return
+    if t._rg and t.grad_fn is None:
         raise RuntimeError(
             f"a leaf Variable that requires grad is being used in an in-place operation "
             f"({op}). Wrap the update in `with autograd.no_grad():`, or work on a clone.")
+    base = t._base
+    if base is not None and base._rg and base.grad_fn is None:
+        raise RuntimeError(
+            f"a view of a leaf Variable that requires grad is being used in an in-place "
+            f"operation ({op}; the view has shape {tuple(t.shape)}, the leaf "
+            f"{tuple(base.shape)}). Wrap the update in `with autograd.no_grad():`, or work "
+            f"on a clone of the leaf.")
 
 
 def _check_castable(t, result, op):
@@ -47,8 +67,12 @@ def apply_inplace(t, fn, *args, op="in-place op", **kwargs):
                            f"broadcast shape {tuple(result.shape)}")
     node = result.grad_fn
     old_fn, old_nr = t.grad_fn, t._output_nr
+    base = t._base
     if node is not None:
         _protect_saved(node, t, old_fn, old_nr)
+        if base is not None:
+            region = view_region(base._data, t._data)
+            new_base = _index_put(base, region, result)  # before the write: base's old values
     np.copyto(t._data, result._data, casting="unsafe")
     t._vc[0] += 1
     if node is not None:
@@ -58,7 +82,49 @@ def apply_inplace(t, fn, *args, op="in-place op", **kwargs):
         if node._saved is not None:  # the node's saved output is now t itself
             node._saved = tuple((t._data, _OUTPUT, t._vc, t._vc[0], e[4]) if e[1] is _OUTPUT
                                 else e for e in node._saved)
+        if base is not None:
+            _rebase_view(t, base, new_base, region)
     return t
+
+
+def _index_put(base, region, values):
+    from .indexing import IndexPut
+    from .shape import reshape
+    if not base._data.ndim:  # a view of a 0-d tensor has one element
+        values = reshape(values, ())
+    return IndexPut.apply(base, values, idx=region)
+
+
+def _rebase_view(t, base, new_base, region):
+    """After an in-place op on the view `t`: base's history is `new_base`'s (old base with the
+    view's region replaced), and t's is a read of that region of the new base."""
+    from .indexing import GetItem
+    base.grad_fn, base._output_nr, base._rg = new_base.grad_fn, 0, True
+    read = GetItem.apply(base, idx=region)
+    if read._data.shape != t._data.shape:  # a view of a 0-d tensor
+        from .shape import reshape
+        read = reshape(read, t._data.shape)
+    t.grad_fn = read.grad_fn
+    t._output_nr = 0
+
+
+def view_region(base, view):
+    """The index into `base` (a tuple of coordinate arrays, each of the view's shape) of the
+    elements of `view`, a NumPy view into base's memory: found from their byte addresses."""
+    origin = base.__array_interface__["data"][0]
+    start = view.__array_interface__["data"][0] - origin
+    grids = np.indices(view.shape, sparse=True) if view.ndim else ()
+    addr = np.broadcast_to(start + sum((g * s for g, s in zip(grids, view.strides)),
+                                       np.zeros((), np.int64)), view.shape)
+    if base.flags.c_contiguous:
+        flat = addr // base.itemsize
+    else:  # find each address among base's own element addresses
+        bgrids = np.indices(base.shape, sparse=True) if base.ndim else ()
+        baddr = np.broadcast_to(sum((g * s for g, s in zip(bgrids, base.strides)),
+                                    np.zeros((), np.int64)), base.shape).ravel()
+        order = np.argsort(baddr, kind="stable")
+        flat = order[np.searchsorted(baddr[order], addr)]
+    return np.unravel_index(flat, base.shape) if base.ndim else ()
 
 
 def _protect_saved(node, t, old_fn, old_nr):
@@ -78,25 +144,42 @@ def _protect_saved(node, t, old_fn, old_nr):
 
 
 def copy_(t, src, non_blocking=False):
-    """Copy `src` (broadcast to t's shape, converted to t's dtype) into `t`."""
-    from .shape import expand
+    """Copy `src` (broadcast to t's shape, converted to t's dtype) into `t`. In the graph
+    (PyTorch's CopyBackwards): src gets the gradient, t's old values get zero."""
+    return _copy(t, src, "copy_")
+
+
+def _copy(t, src, op):
     from .elementwise import cast
     if not isinstance(src, Tensor):
         src = Tensor._wrap(np.asarray(src, dtype=t._data.dtype), None)
-    if src._rg and _gm.state.grad_enabled:
-        def fn(_, s):
-            s = expand(s, t.shape) if s.shape != t.shape else s
-            return cast(s, t.dtype) if s._data.dtype != t._data.dtype else s.clone()
-        return apply_inplace(t, fn, src, op="copy_")
-    check_inplace(t, "copy_")
-    try:
-        np.copyto(t._data, np.broadcast_to(src._data, t._data.shape), casting="unsafe")
-    except ValueError:
-        raise RuntimeError(f"copy_: the source of shape {tuple(src.shape)} can't be broadcast "
-                           f"to the destination's shape {tuple(t.shape)}") from None
+    check_inplace(t, op)
+    if not _broadcasts(src, t):
+        raise RuntimeError(f"{op}: the source of shape {tuple(src.shape)} can't be broadcast "
+                           f"to the destination's shape {tuple(t.shape)}")
+    if _gm.state.grad_enabled and (t._rg or src._rg):
+        from .indexing import IndexPut
+        if src._data.dtype != t._data.dtype:
+            src = cast(src, t.dtype)
+        return apply_inplace(t, lambda s: IndexPut.apply(s, src, idx=(Ellipsis,)), op=op)
+    np.copyto(t._data, np.broadcast_to(src._data, t._data.shape), casting="unsafe")
     t._vc[0] += 1
-    if t.grad_fn is not None:  # the old history no longer describes t's values
-        t.grad_fn, t._rg = None, False
+    return t
+
+
+def _broadcasts(src, t):
+    try:
+        return np.broadcast_shapes(src._data.shape, t._data.shape) == t._data.shape
+    except ValueError:
+        return False
+
+
+def _overwrite(t, value, op):
+    """Write the constant `value` into all of t (see copy_)."""
+    if t._rg and _gm.state.grad_enabled:
+        return _copy(t, Tensor._wrap(np.asarray(value, dtype=t._data.dtype), None), op)
+    t._data[...] = value
+    t._vc[0] += 1
     return t
 
 
@@ -106,22 +189,24 @@ def zero_(t):
 
 def fill_(t, value):
     """Set every element to `value` (a number or a 0-d tensor)."""
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value._data.ndim} dimensions")
     if isinstance(value, Tensor) and value._rg and _gm.state.grad_enabled:
-        return copy_(t, value)
+        return _copy(t, value, "fill_")
     check_inplace(t, "fill_")
-    t._data[...] = value._data if isinstance(value, Tensor) else value
-    t._vc[0] += 1
-    if t.grad_fn is not None:
-        t.grad_fn, t._rg = None, False
-    return t
+    return _overwrite(t, value._data if isinstance(value, Tensor) else value, "fill_")
 
 
 def setitem(t, index, value):
     """`t[index] = value`. Without gradients involved this writes straight into the array;
     with them it records an index_put whose backward zeroes the overwritten places for `t`
     and gathers them for `value`."""
-    from .indexing import normalize_index, index_put
+    from .indexing import getitem, index_put, normalize_index, split_int_index
     idx = normalize_index(index, t)
+    split = split_int_index(idx)
+    if split is not None:  # PyTorch's order: the integers select a view first
+        return setitem(getitem(t, split[0]), split[1], value)
     recording = _gm.state.grad_enabled and (t._rg or (isinstance(value, Tensor) and value._rg))
     if not recording:
         check_inplace(t, "__setitem__")

@@ -22,13 +22,14 @@ __all__ = ["reshape", "view", "flatten", "unflatten", "squeeze", "unsqueeze", "t
 
 
 def as_view(out, input):
-    """Make `out` share `input`'s version counter (it shares its memory)."""
+    """Make `out`, which NumPy made as a view of `input`'s memory, a view in PyTorch's sense:
+    it shares input's version counter and knows its base (`out._base`, the tensor that owns
+    the memory), so in-place changes to it re-base the base's history (see ops.inplace).
+    Where NumPy had to copy (reshape of a non-contiguous tensor) `out` is left a new tensor."""
+    if not np.may_share_memory(out._data, input._data):
+        return out
     out._vc = input._vc
-    base = input.__dict__.get("_base")
-    if base is None and input._rg and input.grad_fn is None:
-        base = input
-    if base is not None:
-        out._base = base
+    out._base = input._base if input._base is not None else input
     return out
 
 
@@ -72,7 +73,14 @@ def view(input, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
         return input.to(shape[0])  # view(dtype)
     shape = _shape_arg(shape)
-    return as_view(Reshape.apply(input, shape=shape), input)
+    out = Reshape.apply(input, shape=shape)
+    if out._data.size and not np.may_share_memory(out._data, input._data):
+        raise RuntimeError(
+            f"view size is not compatible with input tensor's size and stride (at least one "
+            f"dimension spans across two contiguous subspaces): can't view the tensor of shape "
+            f"{tuple(input.shape)} and strides {input.stride()} as {list(shape)}. Use "
+            f".reshape(...) instead.")
+    return as_view(out, input)
 
 
 def view_as(input, other):
