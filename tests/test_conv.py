@@ -304,3 +304,51 @@ def test_small_cnn_overfits_a_batch():
         opt.step()
         first = loss.item() if first is None else first
     assert first > 1.0 and loss.item() < 0.1
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("kw", [dict(kernel_size=3, padding=2, stride=2),
+                                dict(kernel_size=4, padding="same", dilation=2),
+                                dict(kernel_size=2, padding="valid", groups=2)])
+def test_conv1d_module_padding_modes_batched_and_unbatched(mode, kw):
+    autograd.manual_seed(1)
+    m = nn.Conv1d(2, 4, padding_mode=mode, dtype=autograd.float64, **kw)
+    tm = torch.nn.Conv1d(2, 4, padding_mode=mode, dtype=torch.float64, **kw)
+    _copy_params(m, tm)
+    assert repr(m) == repr(tm)
+    x = np.random.default_rng(11).standard_normal((3, 2, 9))
+    parity(m, tm, x)
+    for (_, p), (_, tp) in zip(m.named_parameters(), tm.named_parameters()):
+        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-9, atol=1e-10)
+    parity(m, tm, x[0])
+
+
+@pytest.mark.parametrize("mode", ["reflect", "circular"])
+def test_conv2d_module_padding_modes_strided_unbatched_with_parameter_grads(mode):
+    autograd.manual_seed(2)
+    kw = dict(kernel_size=3, stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2,
+              padding_mode=mode)
+    m = nn.Conv2d(4, 6, dtype=autograd.float64, **kw)
+    tm = torch.nn.Conv2d(4, 6, dtype=torch.float64, **kw)
+    _copy_params(m, tm)
+    x = np.random.default_rng(12).standard_normal((4, 7, 6))
+    parity(m, tm, x)
+    for (_, p), (_, tp) in zip(m.named_parameters(), tm.named_parameters()):
+        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("kw", [dict(stride=2, padding=1, output_padding=1, groups=2,
+                                     dilation=2),
+                                dict(stride=(1, 3), padding=(0, 1), bias=False)])
+def test_conv_transpose2d_module_matches_torch_with_parameter_grads(kw):
+    autograd.manual_seed(3)
+    m = nn.ConvTranspose2d(4, 6, (3, 2), dtype=autograd.float64, **kw)
+    tm = torch.nn.ConvTranspose2d(4, 6, (3, 2), dtype=torch.float64, **kw)
+    _copy_params(m, tm)
+    assert repr(m) == repr(tm)
+    x = np.random.default_rng(13).standard_normal((2, 4, 5, 4))
+    parity(m, tm, x)
+    for (_, p), (_, tp) in zip(m.named_parameters(), tm.named_parameters()):
+        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-9, atol=1e-10)
+    parity(m, tm, x[1])

@@ -184,3 +184,29 @@ def test_pooling_errors():
         F.max_pool2d(autograd.zeros(5, 5), 2)
     with pytest.raises(RuntimeError, match="too small"):
         F.avg_pool2d(autograd.zeros(1, 1, 2, 2), 3)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_max_unpool2d_property(data):
+    """max_pool2d (kernel, stride, padding) then max_unpool2d with the same arguments and an
+    output_size drawn in the valid range: values and the gradient of the pooled values."""
+    d = data.draw
+    k = (d(st.integers(1, 3)), d(st.integers(1, 3)))
+    stride = (d(st.integers(1, 3)), d(st.integers(1, 3)))
+    pad = tuple(d(st.integers(0, kk // 2)) for kk in k)
+    h, w = d(st.integers(k[0], 8)), d(st.integers(k[1], 8))
+    x = _x(2, 2, h, w, seed=d(st.integers(0, 100)))
+    kw = dict(kernel_size=k, stride=stride, padding=pad)
+    values, idx = F.max_pool2d(autograd.tensor(x), return_indices=True, **kw)
+    tvalues, tidx = TF.max_pool2d(torch.tensor(x), return_indices=True, **kw)
+    oh, ow = values.shape[2:]
+    default = [(o - 1) * s - 2 * p + kk for o, s, p, kk in zip((oh, ow), stride, pad, k)]
+    size = tuple(max(d(st.integers(dd - s + 1, dd + s - 1)), hw)
+                 for dd, s, hw in zip(default, stride, (h, w)))
+    if any(not dd - s < sz < dd + s for dd, s, sz in zip(default, stride, size)):
+        size = None
+    if size is None and (default[0] * default[1] <= int(idx.data.max())):
+        return   # the default size cannot hold these indices (both libraries raise)
+    parity(lambda v: F.max_unpool2d(v, idx, output_size=size, **kw),
+           lambda v: TF.max_unpool2d(v, tidx, output_size=size, **kw), values.data)
