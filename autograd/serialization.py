@@ -16,11 +16,12 @@ same tensor object reached twice (tied weights) is stored once and loads as one 
 
 Departures from PyTorch, and why:
 - Nothing is pickled, ever: `load` can never run code from a file, and it refuses pickle
-  and torch zip files with an error that says how to convert them. So arbitrary Python
+  files (every protocol, 0 to 5) and torch zip files with an error that says how to convert
+  them, before reading anything out of them. So arbitrary Python
   objects (a Module, a function, a set, a NumPy object array) cannot be saved; `save`
   raises TypeError naming the key path before writing anything (save `model.state_dict()`).
-- `weights_only` is accepted for compatibility and changes nothing: loading is always
-  weights-only. Tensors load as leaves with requires_grad False (as torch's state dicts do).
+- `weights_only` (and torch's pickle options: `pickle_module`, `pickle_protocol`, `mmap`, ...)
+  are accepted for compatibility and change nothing: loading is always weights-only. Tensors load as leaves with requires_grad False (as torch's state dicts do).
 - NumPy arrays and scalars round-trip as NumPy; glassgrad dtypes and `Size` round-trip too.
   Containers reached twice are stored (and loaded) as two copies; only tensors are shared.
   Dict subclasses (defaultdict, ...) load as dict, OrderedDict subclasses as OrderedDict.
@@ -31,6 +32,7 @@ Departures from PyTorch, and why:
 import json
 import math
 import os
+import sys
 import tempfile
 from collections import OrderedDict
 
@@ -206,17 +208,26 @@ def _new_file_mode(target):
         return 0o666 & ~mask
 
 
-def save(obj, f):
+def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
     """Save `obj` (tensors, NumPy arrays, numbers, strings, bools, None, and dicts/lists/
     tuples of them, e.g. a state dict or a checkpoint dict) to `f`, a path or a writable
     binary file object, as one safetensors file (see the module docstring).
+
+    `torch.save`'s pickle options are accepted so that calls passing them run unchanged, and
+    they change nothing: nothing is ever pickled.
 
     Everything is checked before anything is written: an unsavable object raises TypeError
     naming its key path (`obj['model']['fc']`). Saving to a path is atomic.
     """
     packer = _Packer()
-    structure = packer.pack(obj, [])
-    header = _header_bytes(packer, structure)
+    try:
+        structure = packer.pack(obj, [])
+        header = _header_bytes(packer, structure)
+    except RecursionError:
+        raise ValueError(f"autograd.save: the object is nested too deeply (deeper than "
+                         f"Python's recursion limit, {sys.getrecursionlimit()}); flatten "
+                         f"it before saving") from None
     if hasattr(f, "write") and not isinstance(f, (str, bytes, os.PathLike)):
         _write(f, header, packer)
         return
@@ -264,12 +275,23 @@ def _looks_like_safetensors(data):
             and bytes(data[8:9]) == b"{")
 
 
+# The opcodes a protocol 0 or 1 pickle (no PROTO header) can start with: MARK, GLOBAL, the
+# empty containers, and the ints, floats, strings and None of a bare pickled value.
+_TEXT_PICKLE_FIRST = frozenset(b"(c]})NIJKLMFGSTUVXBC\x88\x89")
+
+
+def _looks_like_text_pickle(data):
+    """A protocol 0/1 pickle: a known first opcode and the STOP opcode `.` as the last
+    byte (protocol 2+ pickles start with PROTO, b'\\x80', and are caught before this)."""
+    return len(data) >= 2 and int(data[0]) in _TEXT_PICKLE_FIRST and int(data[-1]) == ord(".")
+
+
 def _refuse_foreign(data, where):
     """Refuse pickles (raw, from protocol 2, or torch's zip) and .npy files up front."""
     if _looks_like_safetensors(data):
         return
     prefix = bytes(data[:8])
-    if prefix[:2] == b"PK" or prefix[:1] == b"\x80":
+    if prefix[:2] == b"PK" or prefix[:1] == b"\x80" or _looks_like_text_pickle(data):
         raise CheckpointError(
             f"{where}: this looks like a pickle file (torch.save's zip or pickle format), not "
             f"a glassgrad checkpoint. glassgrad never unpickles files, because unpickling can "
@@ -294,6 +316,9 @@ def _parse_header(data, where):
         header = json.loads(bytes(data[8:8 + n]).decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
         raise CheckpointError(f"{where}: the header is not valid UTF-8 JSON ({e})") from None
+    except RecursionError:
+        raise CheckpointError(f"{where}: the header's JSON is nested too deeply to be a "
+                              f"checkpoint; the file is corrupt or malicious") from None
     if not isinstance(header, dict):
         raise CheckpointError(f"{where}: the header is a JSON {type(header).__name__}, "
                               f"expected an object")
@@ -426,15 +451,19 @@ def _read_whole(fh):
     return buf[:filled]
 
 
-def load(f, map_location=None, weights_only=True):
+def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None,
+         **pickle_load_args):
     """Load what `save` wrote (or any safetensors file) from `f`, a path or a readable binary
     file object. Returns the saved structure with glassgrad Tensors (leaves, requires_grad
     False); a safetensors file written elsewhere loads as a dict {name: Tensor}.
 
     `map_location` may be None, "cpu", a device, a dict of locations, or a callable
     `fn(tensor, "cpu")` returning a tensor; glassgrad has only the CPU, so any other target
-    device is an error. `weights_only` is accepted for PyTorch compatibility: glassgrad always
-    loads weights only and never runs code from a file. Pickle / torch zip files are refused.
+    device is an error. `weights_only`, `pickle_module`, `mmap` and `**pickle_load_args` are
+    accepted so that `torch.load` calls run unchanged, and change nothing: glassgrad always
+    loads weights only, never unpickles and never runs code from a file (pickle and torch zip
+    files are refused), and reads the file into memory once (aligned tensors are views of
+    that buffer, so there is no second copy to save with a memory map).
     A corrupt or truncated file raises `CheckpointError` naming the file and the problem.
     """
     _check_map_location(map_location)
@@ -471,7 +500,14 @@ def load(f, map_location=None, weights_only=True):
         return dict(tensors)
     try:
         structure = json.loads(metadata[STRUCTURE_KEY])
+        return _Unpacker(tensors, where).unpack(structure)
     except ValueError as e:
+        if isinstance(e, CheckpointError):
+            raise
         raise CheckpointError(f"{where}: the stored structure is not valid JSON ({e})") from None
-    return _Unpacker(tensors, where).unpack(structure)
+    except RecursionError:
+        raise CheckpointError(f"{where}: the stored structure is nested too deeply (deeper "
+                              f"than Python's recursion limit, {sys.getrecursionlimit()}); "
+                              f"the file is corrupt or was not written by autograd.save") \
+            from None
 
