@@ -143,6 +143,14 @@ class Scalar:
         self._pre_hooks.append(wrapped)
         return RemovableHandle(self._pre_hooks, wrapped)
 
+    @property
+    def retains_grad(self):
+        """Always True: every Scalar keeps its gradient (see the module docstring)."""
+        return True
+
+    def retain_grad(self):
+        """Nothing to do (kept for PyTorch code): every Scalar already keeps its `.grad`."""
+
     def zero_grad(self):
         """Set `.grad` back to 0.0."""
         self.grad = 0.0
