@@ -19,6 +19,13 @@ from .state_dict import load_state_dict as _load_state_dict
 __all__ = ["Module"]
 
 
+def check_device(device):
+    """Raise for a device glassgrad cannot compute on (only the CPU is available): the public
+    factories check their `device=` argument, so ask one for an empty tensor there."""
+    if device is not None:
+        autograd.empty(0, device=device)
+
+
 def _addindent(text, num_spaces):
     lines = text.split("\n")
     if len(lines) == 1:
@@ -56,6 +63,8 @@ class Module:
         setattr_(self, "_backward_hooks", OrderedDict())
         setattr_(self, "_backward_pre_hooks", OrderedDict())
         setattr_(self, "_state_dict_hooks", OrderedDict())
+        setattr_(self, "_state_dict_pre_hooks", OrderedDict())
+        setattr_(self, "_load_state_dict_pre_hooks", OrderedDict())
         setattr_(self, "_load_state_dict_post_hooks", OrderedDict())
 
     def forward(self, *inputs):
@@ -140,6 +149,21 @@ class Module:
     def get_submodule(self, target):
         """The submodule at dotted path `target` ("" is this module)."""
         return self._get_by_path(target, "module")
+
+    def set_submodule(self, target, module, strict=False):
+        """Put `module` at dotted path `target`, replacing what is there (with strict, the
+        name must already exist)."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
 
     def get_parameter(self, target):
         """The parameter at dotted path `target`, e.g. "net.0.weight"."""
@@ -248,8 +272,8 @@ class Module:
             sub = prefix + ("." if prefix else "") + name
             yield from module.named_modules(memo, sub, remove_duplicate)
 
-    def modules(self):
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate=True):
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     def named_children(self):
@@ -358,8 +382,7 @@ class Module:
                 device = a
             elif a is not None:
                 dtype = a
-        if device is not None:
-            autograd.device(device)._check_available()
+        check_device(device)
         if dtype is None:
             return self
         dtype = autograd.dtypes.to_dtype(dtype)
@@ -386,8 +409,18 @@ class Module:
     def cpu(self):
         return self
 
+    def share_memory(self):
+        """A no-op returning self: glassgrad tensors live in this process's NumPy memory."""
+        return self
+
+    def to_empty(self, *, device, recurse=True):
+        """PyTorch moves parameters to `device` without copying their values; on the only
+        device glassgrad has (the CPU) they are already there, so the values are kept."""
+        check_device(device)
+        return self
+
     def cuda(self, device=None):
-        autograd.device("cuda")._check_available()
+        check_device("cuda")
         return self
 
     # ------------------------------------------------------------------ calling and hooks
@@ -472,6 +505,8 @@ class Module:
                             "prefix=, keep_vars=)")
         if destination is None:
             destination = OrderedDict()
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
@@ -495,17 +530,29 @@ class Module:
         """
         return _load_state_dict(self, state_dict, strict=strict, assign=assign)
 
+    def _add_hook(self, registry, hook):
+        hooks = self.__dict__[registry]
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_pre_hook(self, hook):
+        """`hook(module, prefix, keep_vars)` before this module saves its entries."""
+        return self._add_hook("_state_dict_pre_hooks", hook)
+
     def register_state_dict_post_hook(self, hook):
         """`hook(module, state_dict, prefix, local_metadata)` after `state_dict()`."""
-        handle = RemovableHandle(self._state_dict_hooks)
-        self._state_dict_hooks[handle.id] = hook
-        return handle
+        return self._add_hook("_state_dict_hooks", hook)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """`hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)` before any entry is checked; it may edit `state_dict`
+        (a copy of the one given to `load_state_dict`) to rename or convert entries."""
+        return self._add_hook("_load_state_dict_pre_hooks", hook)
 
     def register_load_state_dict_post_hook(self, hook):
         """`hook(module, incompatible_keys)` after `load_state_dict()`."""
-        handle = RemovableHandle(self._load_state_dict_post_hooks)
-        self._load_state_dict_post_hooks[handle.id] = hook
-        return handle
+        return self._add_hook("_load_state_dict_post_hooks", hook)
 
     # ------------------------------------------------------------------ printing
     def _get_name(self):

@@ -99,6 +99,10 @@ def load_state_dict(root, state_dict, strict=True, assign=False):
                 visit(child, {k: v for k, v in local_state.items()
                               if k.startswith(child_prefix)}, child_prefix)
 
+    for prefix, module in root.named_modules():
+        for hook in module._load_state_dict_pre_hooks.values():
+            hook(module, state_dict, prefix + "." if prefix else "", {}, strict, missing,
+                 unexpected, errors)
     visit(root, state_dict, "")
     if strict:
         if unexpected:
@@ -118,7 +122,7 @@ def load_state_dict(root, state_dict, strict=True, assign=False):
                 _assign(module, name, target, value)
             else:
                 target.copy_(value if isinstance(value, Tensor)
-                             else Tensor._wrap(np.asarray(value), None))
+                             else autograd.from_numpy(np.asarray(value)))
     result = _IncompatibleKeys(missing, unexpected)
     for module in root.modules():
         for hook in module._load_state_dict_post_hooks.values():

@@ -78,7 +78,7 @@ def _pointwise(name, backward_name, value, slope):
     def forward(ctx, x, *params):
         ctx.params = params
         ctx.save_for_backward(x)
-        return autograd.from_numpy(value(x.data, *params))
+        return autograd.from_numpy(np.asarray(value(x.data, *params)))
 
     def backward(ctx, grad):
         x, = ctx.saved_tensors
@@ -149,7 +149,7 @@ def _hardswish_value(x):
 
 def _hardswish_slope(x):
     middle = (x.data > -3) & (x.data < 3)
-    return autograd.where(autograd.from_numpy(middle), x / 3 + 0.5, _array(x.data >= 3, x))
+    return autograd.where(autograd.from_numpy(np.asarray(middle)), x / 3 + 0.5, _array(x.data >= 3, x))
 
 
 def _threshold_value(x, threshold, value):

@@ -16,7 +16,9 @@ __all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d
            "alpha_dropout", "feature_alpha_dropout", "batch_norm", "layer_norm", "group_norm",
            "rms_norm", "instance_norm", "embedding", "one_hot", "normalize", "pad"]
 
-_wrap = Tensor._wrap
+def _wrap(values):
+    """A constant tensor around NumPy values (an array or a NumPy scalar), without a copy."""
+    return autograd.from_numpy(np.asarray(values))
 
 
 def _grads_by_recompute(ctx, composed, inputs, grad_output):
@@ -67,7 +69,7 @@ class _Linear(autograd.Function):
         out = np.matmul(x.data, weight.data.T)
         if bias is not None:
             out += bias.data
-        return _wrap(out, None)
+        return _wrap(out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -80,9 +82,9 @@ class _Linear(autograd.Function):
             return gx, gw, (g2.sum(0) if need_b else None)
         g = grad.data
         g2 = g.reshape(-1, g.shape[-1])
-        gx = _wrap(np.matmul(g, weight.data), None) if need_x else None
-        gw = _wrap(g2.T @ x.data.reshape(-1, x.shape[-1]), None) if need_w else None
-        gb = _wrap(g2.sum(0), None) if need_b else None
+        gx = _wrap(np.matmul(g, weight.data)) if need_x else None
+        gw = _wrap(g2.T @ x.data.reshape(-1, x.shape[-1])) if need_w else None
+        gb = _wrap(g2.sum(0)) if need_b else None
         return gx, gw, gb
 
 
@@ -123,7 +125,7 @@ def _check_p(p, name):
 
 def _apply_mask(input, mask, inplace):
     """input * mask (mask an array broadcastable to input)."""
-    mask = _wrap(mask.astype(input.data.dtype, copy=False), None)
+    mask = _wrap(mask.astype(input.data.dtype, copy=False))
     return input.mul_(mask) if inplace else input * mask
 
 
@@ -188,8 +190,8 @@ def _alpha_dropout(input, p, training, mask_shape, name):
     keep = (autograd.random.rng().random(mask_shape) >= p).astype(input.data.dtype)
     a = ((1 - p) * (1 + p * _SELU_ALPHA_PRIME ** 2)) ** -0.5
     b = -a * _SELU_ALPHA_PRIME * p
-    dropped = _wrap(((1 - keep) * (a * _SELU_ALPHA_PRIME) + b).astype(keep.dtype), None)
-    return input * _wrap(keep * a, None) + dropped
+    dropped = _wrap(((1 - keep) * (a * _SELU_ALPHA_PRIME) + b).astype(keep.dtype))
+    return input * _wrap(keep * a) + dropped
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
@@ -263,12 +265,12 @@ class _Normalize(autograd.Function):
         if stats is not None:  # the caller's running-average update reads these
             stats["mean"], stats["var"] = mean, var
         if weight is None and bias is None:
-            return _wrap(xhat.copy(), None)
+            return _wrap(xhat.copy())
         y = xhat * weight.data.reshape(spec.affine_shape) if weight is not None else \
             xhat.copy()
         if bias is not None:
             y += bias.data.reshape(spec.affine_shape)
-        return _wrap(y, None)
+        return _wrap(y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -284,9 +286,9 @@ class _Normalize(autograd.Function):
         gx, gw, gb = _norm_backward(grad.data, ctx.xhat, ctx.inv,
                                     weight.data if weight is not None else None, spec,
                                     need_x, need_w, need_b)
-        return (_wrap(gx, None) if gx is not None else None,
-                _wrap(gw.reshape(weight.shape), None) if gw is not None else None,
-                _wrap(gb.reshape(bias.shape), None) if gb is not None else None, None, None)
+        return (_wrap(gx) if gx is not None else None,
+                _wrap(gw.reshape(weight.shape)) if gw is not None else None,
+                _wrap(gb.reshape(bias.shape)) if gb is not None else None, None, None)
 
 
 def _norm_backward(g, xhat, inv, weight, spec, need_x, need_w, need_b):
@@ -335,7 +337,7 @@ def _update_running(running, batch_value, momentum):
     """running <- (1 - momentum) * running + momentum * batch_value, in place (no grad)."""
     with autograd.no_grad():
         running.mul_(1.0 - momentum).add_(_wrap(np.asarray(
-            momentum * batch_value, dtype=running.data.dtype).reshape(running.shape), None))
+            momentum * batch_value, dtype=running.data.dtype).reshape(running.shape)))
 
 
 def _normalize_with_stats(input, running_mean, running_var, weight, bias, eps, op):
@@ -497,7 +499,7 @@ class _Embedding(autograd.Function):
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
         ctx.save_for_backward(weight)
         ctx.indices, ctx.padding_idx, ctx.scale = indices, padding_idx, scale_grad_by_freq
-        return _wrap(weight.data[indices], None)
+        return _wrap(weight.data[indices])
 
     @staticmethod
     def _row_scale(ctx, num):
@@ -515,9 +517,9 @@ class _Embedding(autograd.Function):
         num, dim = weight.shape
         flat, scale = _Embedding._row_scale(ctx, num)
         if autograd.is_grad_enabled():
-            rows = grad.reshape(-1, dim) * _wrap(scale.astype(grad.data.dtype)[:, None], None)
+            rows = grad.reshape(-1, dim) * _wrap(scale.astype(grad.data.dtype)[:, None])
             gw = autograd.zeros(num, dim, dtype=weight.dtype).index_add(
-                0, _wrap(flat, None), rows)
+                0, _wrap(flat), rows)
             return gw, None, None, None
         rows = grad.data.reshape(-1, dim)
         if ctx.scale or ctx.padding_idx is not None:
@@ -527,7 +529,7 @@ class _Embedding(autograd.Function):
         # table is flat index id * dim + j
         targets = (flat[:, None] * dim + np.arange(dim)).reshape(-1)
         np.add.at(gw.reshape(-1), targets, rows.reshape(-1))
-        return _wrap(gw, None), None, None, None
+        return _wrap(gw), None, None, None
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -569,8 +571,8 @@ def _renorm_rows(weight, rows, max_norm, norm_type):
     if too_big.any():
         scale = max_norm / (norms[too_big] + 1e-7)
         with autograd.no_grad():
-            weight[_wrap(rows[too_big], None)] = _wrap(
-                (values[too_big] * scale[:, None]).astype(values.dtype), None)
+            weight[_wrap(rows[too_big])] = _wrap(
+                (values[too_big] * scale[:, None]).astype(values.dtype))
 
 
 def one_hot(tensor, num_classes=-1):
@@ -591,7 +593,7 @@ def one_hot(tensor, num_classes=-1):
                            f"the largest is {int(idx.max())}.")
     out = np.zeros(idx.shape + (num_classes,), dtype=np.int64)
     np.put_along_axis(out, idx[..., None].astype(np.int64), 1, axis=-1)
-    return _wrap(out, None)
+    return _wrap(out)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):

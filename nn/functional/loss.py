@@ -217,7 +217,7 @@ class _BinaryCrossEntropy(autograd.Function):
         loss = -(y.data * log_x + (1 - y.data) * log_1mx)
         if w is not None:
             loss = loss * w.data
-        return autograd.from_numpy(loss.astype(xv.dtype, copy=False))
+        return autograd.from_numpy(np.asarray(loss, dtype=xv.dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -232,6 +232,14 @@ class _BinaryCrossEntropy(autograd.Function):
         return gx, gy, None
 
 
+def _check_probability_target(input, target, op):
+    """Binary losses take float targets (PyTorch refuses integer ones too)."""
+    if not target.is_floating_point():
+        raise RuntimeError(f"{op}: expected a floating point target (probabilities in [0, 1]) "
+                           f"like the input ({input.dtype}), got {target.dtype}; convert it "
+                           f"with target.to(input.dtype)")
+
+
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     """-w (y log x + (1 - y) log(1 - x)) for probabilities x in [0, 1]; each log is clamped
@@ -244,6 +252,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"input size ({input.shape}) is deprecated. Please ensure they have "
                          f"the same size.")
     check_floating(input, "binary_cross_entropy")
+    _check_probability_target(input, target, "binary_cross_entropy")
     for name, t in (("input", input), ("target", target)):
         values = t.data
         if values.size and not ((values >= 0) & (values <= 1)).all():
@@ -275,6 +284,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
     check_floating(input, "binary_cross_entropy_with_logits")
+    _check_probability_target(input, target, "binary_cross_entropy_with_logits")
     softplus_neg = -logsigmoid(input)
     if pos_weight is not None:
         loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus_neg
@@ -423,6 +433,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         safe = autograd.where(positive, target, 1.0)
         loss = target * safe.log() - target * input
     if reduction == "batchmean":
+        if input.ndim and input.shape[0] == 0:
+            return loss.mean()  # nan, as PyTorch, without NumPy's 0/0 warning
         total = loss.sum()
         return total / input.shape[0] if input.ndim else total
     return _reduce(loss, reduction)

@@ -4,7 +4,7 @@ from autograd import Tensor
 
 from .. import functional as F
 from .. import init
-from ..module import Module
+from ..module import Module, check_device
 from ..parameter import Parameter
 
 __all__ = ["Embedding"]
@@ -22,8 +22,7 @@ class Embedding(Module):
                  norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
                  _freeze=False, device=None, dtype=None):
         super().__init__()
-        if device is not None:
-            autograd.device(device)._check_available()
+        check_device(device)
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         if padding_idx is not None:

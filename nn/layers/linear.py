@@ -13,9 +13,7 @@ __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 
 
 def _empty(*shape, dtype=None, device=None):
-    if device is not None:
-        autograd.device(device)._check_available()
-    return autograd.empty(*shape, dtype=dtype or autograd.get_default_dtype())
+    return autograd.empty(*shape, dtype=dtype or autograd.get_default_dtype(), device=device)
 
 
 class Identity(Module):

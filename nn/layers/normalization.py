@@ -18,9 +18,7 @@ __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "Insta
 
 
 def _factory(dtype, device):
-    if device is not None:
-        autograd.device(device)._check_available()
-    return {"dtype": dtype or autograd.get_default_dtype()}
+    return {"dtype": dtype or autograd.get_default_dtype(), "device": device}
 
 
 class _NormBase(Module):
