@@ -1,6 +1,9 @@
 """Checkpoints: `save(obj, f)` / `load(f)` (PyTorch's `torch.save` / `torch.load`), without pickle.
 
-A checkpoint is one file in the safetensors format, so any safetensors reader can open it:
+A checkpoint is one file in the safetensors format, so any safetensors reader can open it.
+This module writes and reads the format itself (NumPy and the standard library only), so
+glassgrad needs no `safetensors` package at run time; the tests check files both ways
+against that package:
 
     [8 bytes: N, little-endian u64] [N bytes: UTF-8 JSON header, space-padded] [tensor bytes]
 
@@ -17,11 +20,12 @@ same tensor object reached twice (tied weights) is stored once and loads as one 
 Departures from PyTorch, and why:
 - Nothing is pickled, ever: `load` can never run code from a file, and it refuses pickle
   files (every protocol, 0 to 5) and torch zip files with an error that says how to convert
-  them, before reading anything out of them. So arbitrary Python
-  objects (a Module, a function, a set, a NumPy object array) cannot be saved; `save`
-  raises TypeError naming the key path before writing anything (save `model.state_dict()`).
+  them, before reading anything out of them. So arbitrary Python objects (a Module, a
+  function, a set, a NumPy object array) cannot be saved; `save` raises TypeError naming the
+  key path before writing anything (save `model.state_dict()`).
 - `weights_only` (and torch's pickle options: `pickle_module`, `pickle_protocol`, `mmap`, ...)
-  are accepted for compatibility and change nothing: loading is always weights-only. Tensors load as leaves with requires_grad False (as torch's state dicts do).
+  are accepted for compatibility and change nothing: loading is always weights-only.
+  Tensors load as leaves with requires_grad False (as torch's state dicts do).
 - NumPy arrays and scalars round-trip as NumPy; glassgrad dtypes and `Size` round-trip too.
   Containers reached twice are stored (and loaded) as two copies; only tensors are shared.
   Dict subclasses (defaultdict, ...) load as dict, OrderedDict subclasses as OrderedDict.

@@ -441,6 +441,39 @@ def test_subset_of_tensor_dataset_keeps_the_fast_path():
     assert ys == train.indices and ds.getitem_calls == 0
 
 
+
+def test_concat_of_tensor_datasets_keeps_the_fast_path_and_the_order():
+    a = CountingTensorDataset(autograd.arange(20).reshape(10, 2), autograd.arange(10))
+    b = CountingTensorDataset(autograd.arange(100, 112).reshape(6, 2), autograd.arange(10, 16))
+    both = ConcatDataset([a, b])
+    g = autograd.Generator().manual_seed(3)
+    batches = list(DataLoader(both, batch_size=5, shuffle=True, generator=g))
+    assert a.getitem_calls == b.getitem_calls == 0
+    order = list(RandomSampler(both, generator=autograd.Generator().manual_seed(3)))
+    ys = [i for _, y in batches for i in y.tolist()]
+    assert ys == order                                   # the sampler's order, kept
+    for x, y in batches:
+        for row, label in zip(x.tolist(), y.tolist()):
+            assert row == [s.item() for s in both[label][0]]
+    assert both.__getitems__([-1, 0])[0][1].item() == 15
+    with pytest.raises(IndexError, match="index 16"):
+        both.__getitems__([0, 16])
+
+
+def test_concat_of_mixed_datasets_falls_back_to_samples():
+    tensors = make_tensor_dataset(3)
+    plain = ListDataset([(autograd.full((3,), 9.0), autograd.tensor(7))])
+    mixed = ConcatDataset([tensors, plain])
+    samples = mixed.__getitems__([3, 1])
+    assert isinstance(samples, list) and samples[0][1].item() == 7
+    x, y = default_collate(samples)
+    assert y.tolist() == [7, 1] and x.shape == (2, 3)
+    doubles = TensorDataset(autograd.zeros(2, 3, dtype=autograd.float64), autograd.arange(2))
+    other_dtype = ConcatDataset([tensors, doubles])
+    x, _ = default_collate(other_dtype.__getitems__([0, 4]))
+    assert x.dtype == autograd.float64 and x.shape == (2, 3)   # promoted as when stacking
+
+
 @pytest.mark.parametrize("n, batch_size, drop_last", [(10, 3, False), (10, 3, True),
                                                      (8, 4, True), (5, 7, False), (5, 7, True)])
 def test_loader_len_and_batch_sizes_match_torch(n, batch_size, drop_last):

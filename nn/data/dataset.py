@@ -6,6 +6,7 @@ batch of indices instead of calling `__getitem__` once per sample. `TensorDatase
 with one NumPy fancy-index per tensor and returns a `BatchedSamples`, which `default_collate`
 turns into the batch tensors without touching the samples one by one: loading an epoch of a
 large in-memory tensor costs a few array gathers per batch, not a Python loop per sample.
+`Subset` and `ConcatDataset` pass batched fetches on to the data sets they wrap.
 
 `random_split` draws its permutation from `generator` (default: glassgrad's default
 generator), so `autograd.manual_seed(s)` fixes the split; the split is not the one torch
@@ -199,6 +200,57 @@ class ConcatDataset(Dataset):
                              f"{len(self)} samples")
         sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
         return self.datasets[dataset_idx][sample_idx]
+
+    def __getitems__(self, indices):
+        """The samples at `indices`, fetched with one batched call per part (its
+        `__getitems__` when it has one). When every part gives a `BatchedSamples` with the
+        same columns (e.g. concatenated `TensorDataset`s), the batch is one `BatchedSamples`
+        in `indices` order, so `DataLoader` stays off the per-sample path; otherwise it is
+        the list of samples, as `[self[i] for i in indices]`."""
+        idx = _index_array(indices, "ConcatDataset.__getitems__")
+        n = len(self)
+        if idx.size and (idx.max() >= n or idx.min() < -n):
+            bad = int(idx[(idx >= n) | (idx < -n)][0])
+            raise IndexError(f"ConcatDataset: index {bad} is out of range for a dataset of "
+                             f"{n} samples")
+        idx = np.where(idx < 0, idx + n, idx)
+        part_of = np.searchsorted(self.cumulative_sizes, idx, side="right")
+        starts = [0] + self.cumulative_sizes[:-1]
+        fetched, positions = [], []
+        for d in np.unique(part_of).tolist():
+            where = np.flatnonzero(part_of == d)
+            local = (idx[where] - starts[d]).tolist()
+            getitems = getattr(self.datasets[d], "__getitems__", None)
+            fetched.append(getitems(local) if callable(getitems)
+                           else [self.datasets[d][i] for i in local])
+            positions.append(where)
+        batched = _merge_batched(fetched, positions)
+        if batched is not None:
+            return batched
+        samples = [None] * idx.size
+        for part, where in zip(fetched, positions):
+            for k, sample in zip(where.tolist(), part):
+                samples[k] = sample
+        return samples
+
+
+def _merge_batched(parts, positions):
+    """One `BatchedSamples` from per-part ones (None unless their columns agree in count,
+    dtype and per-sample shape), with the rows put back in batch order."""
+    if not parts or not all(isinstance(p, BatchedSamples) for p in parts):
+        return None
+    if len(parts) == 1:
+        return parts[0]                   # one part: its rows are already in batch order
+    first = parts[0].columns
+    for p in parts[1:]:
+        if len(p.columns) != len(first) or any(
+                c.dtype is not f.dtype or c.shape[1:] != f.shape[1:]
+                for c, f in zip(p.columns, first)):
+            return None
+    order = np.argsort(np.concatenate(positions), kind="stable")
+    return BatchedSamples(
+        autograd.Tensor._wrap(np.concatenate([p.columns[k].data for p in parts])[order], None)
+        for k in range(len(first)))
 
 
 class ChainDataset(IterableDataset):
