@@ -6,6 +6,7 @@ to `autograd.scalar.backward` / `autograd.scalar.grad`.
 import numpy as np
 
 from . import engine as _engine
+from . import grad_mode as _gm
 from . import scalar as _scalar
 from .function import _edge
 from .tensor import Tensor
@@ -56,9 +57,17 @@ def _no_graph_message(t, i, fn_name):
     if t._data.dtype.kind != "f":
         why = (f"it has dtype {t.dtype}, and only floating-point tensors take part in "
                f"differentiation")
+    elif t.__dict__.get("_detached"):
+        why = ("it was made by detach(), which cuts it from the graph; compute the loss "
+               "from the tensor itself, not from its detached copy")
+    elif not _gm.state.grad_enabled:
+        why = ("gradient recording is off here (inside no_grad(), inference_mode() or "
+               "set_grad_enabled(False)), so no graph was built; run the forward pass "
+               "outside that block")
     elif t.grad_fn is None:
-        why = ("it is a leaf that does not require grad: was it made under no_grad(), "
-               "detached, or created without requires_grad=True?")
+        why = ("it is a leaf that does not require grad: it was made under no_grad() (or "
+               "inference_mode()), from tensors none of which requires grad, or created "
+               "without requires_grad=True")
     else:
         why = "it does not require grad"
     return (f"element {i} of tensors does not require grad and does not have a grad_fn: "

@@ -4,6 +4,9 @@ for "cuda" (or any other) raises an error that says no GPU backend exists yet.""
 __all__ = ["device", "CPU", "cuda"]
 
 
+_KNOWN_TYPES = ("cpu", "cuda", "mps", "xpu", "meta")  # PyTorch's names; only cpu is available
+
+
 class device:
     """Where a tensor lives (PyTorch's `torch.device`); only "cpu" is available."""
     __slots__ = ("type", "index")
@@ -14,7 +17,13 @@ class device:
         name = str(type)
         if ":" in name:
             name, idx = name.split(":", 1)
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}' (the index after ':' must "
+                                   f"be a non-negative integer)")
             index = int(idx)
+        if name not in _KNOWN_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_KNOWN_TYPES)} device type at start "
+                               f"of device string: {type}")
         self.type = name
         self.index = index
 

@@ -93,6 +93,8 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
     _check_device(device)
+    if int(steps) < 0:
+        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
     return _make(np.linspace(start, end, int(steps)).astype(_float_dtype(dtype)), requires_grad)
 
 
@@ -106,17 +108,25 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
+def _random_float_dtype(dtype, op):
+    dt = _float_dtype(dtype)
+    if dt.kind != "f":
+        raise RuntimeError(f"{op}: expected a floating-point dtype for random floats, got "
+                           f"{_dt.from_numpy_dtype(dt)}; use randint for integers")
+    return dt
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     """Uniform samples in [0, 1)."""
     _check_device(device)
-    dt = _float_dtype(dtype)
+    dt = _random_float_dtype(dtype, "rand")
     return _make(rng(generator).random(_size(size)).astype(dt), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     """Standard normal samples."""
     _check_device(device)
-    dt = _float_dtype(dtype)
+    dt = _random_float_dtype(dtype, "randn")
     return _make(rng(generator).standard_normal(_size(size)).astype(dt), requires_grad)
 
 

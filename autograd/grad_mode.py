@@ -5,6 +5,7 @@ managers and as decorators, and their state is thread-local, as in PyTorch. `inf
 is `no_grad` here: glassgrad has no separate inference tensors, so it only stops recording.
 """
 import functools
+import inspect
 import threading
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
@@ -30,7 +31,8 @@ def is_inference_mode_enabled():
 
 
 class _GradMode:
-    """Base: a context manager that is also a decorator (a fresh one per call)."""
+    """Base: a context manager that is also a decorator (a fresh one per call). A decorated
+    generator function runs each of its steps in the mode, as in PyTorch."""
     _enabled = True
 
     def __enter__(self):
@@ -46,6 +48,29 @@ class _GradMode:
         return self.__class__()
 
     def __call__(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def generator(*args, **kwargs):
+                with self.clone():
+                    gen = fn(*args, **kwargs)
+                    sent = None
+                while True:
+                    try:
+                        with self.clone():
+                            item = gen.send(sent)
+                    except StopIteration as stop:
+                        return stop.value
+                    try:
+                        sent = yield item
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException as error:  # thrown in: pass it on inside the mode
+                        with self.clone():
+                            sent = gen.throw(error)
+            return generator
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with self.clone():
@@ -53,12 +78,21 @@ class _GradMode:
         return wrapper
 
 
-class no_grad(_GradMode):
+class _NoParamMode(_GradMode):
+    """A mode without parameters, usable as `@no_grad()` and as bare `@no_grad` (PyTorch)."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamMode):
     """Disable recording: results of operations do not require grad."""
     _enabled = False
 
 
-class enable_grad(_GradMode):
+class enable_grad(_NoParamMode):
     """Enable recording inside a `no_grad` block."""
     _enabled = True
 
@@ -89,19 +123,24 @@ class _Scoped(_GradMode):
 
 
 class inference_mode(_GradMode):
-    """Like `no_grad` (glassgrad has no separate inference tensors). `inference_mode(False)`
-    leaves the mode unchanged."""
+    """Like `no_grad` (glassgrad has no separate inference tensors, so it only stops
+    recording). `inference_mode(False)` turns inference mode off and recording on, as
+    PyTorch's does. Usable bare (`@inference_mode`), with parentheses, or as a context."""
+
+    def __new__(cls, mode=True):
+        if callable(mode) and not isinstance(mode, bool):  # used as a bare decorator
+            return cls(True)(mode)
+        return super().__new__(cls)
 
     def __init__(self, mode=True):
         self.mode = bool(mode)
-        self._enabled = not self.mode if self.mode else state.grad_enabled
+        self._enabled = not self.mode
 
     def __enter__(self):
         self._prev_inf = state.inference
         self._prev = state.grad_enabled
-        if self.mode:
-            state.grad_enabled = False
-            state.inference = True
+        state.grad_enabled = not self.mode
+        state.inference = self.mode
         return self
 
     def __exit__(self, *exc):
@@ -111,8 +150,3 @@ class inference_mode(_GradMode):
 
     def clone(self):
         return inference_mode(self.mode)
-
-    def __call__(self, fn):
-        if not callable(fn) or isinstance(fn, bool):
-            return inference_mode(fn)
-        return super().__call__(fn)

@@ -268,6 +268,8 @@ class Tensor:
         """A new tensor sharing this one's values, cut from the graph."""
         t = Tensor._wrap(self._data, None)
         t._vc = self._vc
+        if self._rg:
+            t._detached = True  # so backward() on it can say why there is no graph
         return t
 
     def detach_(self):

@@ -360,10 +360,7 @@ def div(input, other, *, rounding_mode=None, out=None):
             a, b = _as_default_float(input, other)
         result = Div.apply(a, b)
     elif rounding_mode in ("trunc", "floor"):
-        q = np.true_divide(_values(a), _values(b))
-        q = np.trunc(q) if rounding_mode == "trunc" else np.floor(q)
-        dtype = a._data.dtype if isinstance(a, Tensor) else b._data.dtype
-        result = Tensor._wrap(q.astype(dtype, copy=False), None)
+        result = (TruncDiv if rounding_mode == "trunc" else FloorDiv).apply(a, b)
     else:
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
@@ -371,6 +368,39 @@ def div(input, other, *, rounding_mode=None, out=None):
         from .inplace import copy_
         return copy_(out, result)
     return result
+
+
+def _rounded_quotient(a, b, trunc):
+    """a / b rounded toward zero (trunc) or down (floor); exact for integers, which refuse
+    a zero divisor as PyTorch does."""
+    kind = np.result_type(a, b).kind
+    if kind in "iub":
+        if np.any(np.asarray(b) == 0):
+            raise RuntimeError("ZeroDivisionError: integer division by zero in "
+                               "div(rounding_mode='trunc' or 'floor')")
+        q = np.floor_divide(a, b)
+        if trunc:  # floor is one below trunc where the signs differ and b does not divide a
+            q = q + ((q < 0) & (q * b != a))
+        return q
+    return np.trunc(np.true_divide(a, b)) if trunc else np.floor_divide(a, b)
+
+
+class FloorDiv(BinaryOp):
+    """div(a, b, rounding_mode='floor'): a step function, so zero gradients (as PyTorch)."""
+    backward_name = "DivBackward2"
+    fn = staticmethod(lambda a, b: _rounded_quotient(a, b, False))
+    differentiable = True
+
+    @staticmethod
+    def backward(ctx, g):
+        zero = g * 0
+        return _reduce_grads(ctx, zero, zero)
+
+
+class TruncDiv(FloorDiv):
+    """div(a, b, rounding_mode='trunc')."""
+    backward_name = "DivBackward2"
+    fn = staticmethod(lambda a, b: _rounded_quotient(a, b, True))
 
 
 def _kind(x):

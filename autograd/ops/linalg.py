@@ -275,9 +275,6 @@ def _parse_einsum(equation, shapes):
             raise RuntimeError(f"einsum(): the number of subscripts in the equation "
                                f"({len(sub)}) does not match the number of dimensions "
                                f"({len(shp)}) for operand {len(new_ins)}")
-        if len(set(sub)) != len(sub):
-            raise RuntimeError(f"einsum(): repeated subscripts within one operand ('{sub}', a "
-                               f"diagonal) are not supported; take diagonal() first")
         new_ins.append(sub)
     if out is None:
         counts = {}
@@ -290,11 +287,30 @@ def _parse_einsum(equation, shapes):
     return new_ins, out
 
 
+def _take_diagonals(sub, x, equation):
+    """For 'ii...' within one operand: its diagonal over those dimensions (differentiable,
+    via `diagonal`, which puts the diagonal last), with the subscripts to match."""
+    from .shape import diagonal
+    while len(set(sub)) != len(sub):
+        c = next(c for c in sub if sub.count(c) > 1)
+        i, j = sub.index(c), sub.index(c, sub.index(c) + 1)
+        if x._data.shape[i] != x._data.shape[j]:
+            raise RuntimeError(f"einsum(): subscript {c} is repeated for an operand in "
+                               f"'{equation}' but the sizes don't match, {x._data.shape[i]} "
+                               f"!= {x._data.shape[j]}")
+        x = diagonal(x, 0, i, j)
+        sub = sub[:i] + sub[i + 1:j] + sub[j + 1:] + c
+    return sub, x
+
+
 def einsum(equation, *operands):
     """Einstein summation, e.g. einsum('bij,bjk->bik', a, b)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     ins, out = _parse_einsum(equation, [o._data.shape for o in operands])
+    operands = list(operands)
+    for k, sub in enumerate(ins):  # a letter repeated within an operand takes its diagonal
+        ins[k], operands[k] = _take_diagonals(sub, operands[k], equation)
     dt = np.result_type(*[o._data.dtype for o in operands])
     operands = [o.to(dt) if o._data.dtype != dt else o for o in operands]
     try:

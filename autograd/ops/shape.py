@@ -502,7 +502,9 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
-    """The slices along `dim`, as a tuple of tensors without that dimension."""
+    """The slices along `dim`, as a tuple of tensors without that dimension (views)."""
+    if not input._data.ndim:
+        raise IndexError("unbind: dimension specified as 0 but tensor has no dimensions")
     d, = normalize_dims(dim, input._data.ndim, "unbind")
     from .indexing import getitem
     return tuple(getitem(input, (slice(None),) * d + (i,))

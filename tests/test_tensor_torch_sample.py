@@ -1,0 +1,97 @@
+"""A broad sample of calls compared with PyTorch, for the corners the registry-driven parity
+suite does not draw: einsum with repeated subscripts, rounded division (values, exact
+integers, zero gradients), repr of summarized and wrapped tensors, factory errors."""
+import numpy as np
+import pytest
+
+import autograd as A
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("equation, shapes", [
+    ("ii", [(3, 3)]), ("ii->i", [(3, 3)]), ("iij->j", [(3, 3, 2)]), ("ij,jj->i", [(2, 3), (3, 3)]),
+    ("iji", [(3, 2, 3)]), ("bii->b", [(2, 3, 3)]), ("iii->i", [(2, 2, 2)]),
+    ("...ii->...i", [(4, 3, 3)])])
+def test_einsum_repeated_subscripts_take_diagonals(equation, shapes):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    ours = [A.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    r, t = A.einsum(equation, *ours), torch.einsum(equation, *theirs)
+    assert tuple(r.shape) == tuple(t.shape)
+    np.testing.assert_allclose(r.data, t.detach().numpy())
+    (r * r).sum().backward()
+    (t * t).sum().backward()
+    for o, h in zip(ours, theirs):
+        np.testing.assert_allclose(o.grad.data, h.grad.numpy())
+
+
+def test_einsum_repeated_subscript_of_unequal_sizes_names_them():
+    with pytest.raises(RuntimeError, match="subscript i is repeated.*2 != 3"):
+        A.einsum("ii", A.ones(2, 3))
+
+
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+def test_rounded_division_matches_torch(mode):
+    a, b = [7.0, -7.0, 7.5, -0.5], [2.0, 2.0, -2.0, 3.0]
+    x, y = A.tensor(a, requires_grad=True), A.tensor(b, requires_grad=True)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    q, tq = A.div(x, y, rounding_mode=mode), torch.div(tx, ty, rounding_mode=mode)
+    np.testing.assert_array_equal(q.data, tq.detach().numpy())
+    assert q.grad_fn.name() == tq.grad_fn.name() == "DivBackward2"
+    q.sum().backward()
+    tq.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())
+    np.testing.assert_array_equal(y.grad.data, ty.grad.numpy())
+    big, d = [2 ** 62 + 1, -7, 7, -9], [1, 2, -2, 3]
+    np.testing.assert_array_equal(A.div(A.tensor(big), A.tensor(d), rounding_mode=mode).data,
+                                  torch.div(torch.tensor(big), torch.tensor(d),
+                                            rounding_mode=mode).numpy())
+
+
+def test_integer_division_by_zero_raises():
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        A.tensor([1, 2]) // 0
+
+
+_R = np.random.RandomState(0)
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(2000), np.arange(2000.0) / 7, np.arange(3000).reshape(30, 100),
+    _R.randn(4, 30), _R.randn(2, 3, 4), np.array([-0.0, 1.0]), np.array([1e20, -1e-20]),
+    np.array([np.nan, 1.0, np.inf]), _R.randn(50) * 1e5, np.zeros((2, 0), dtype=np.int64),
+    np.array([True, False]), _R.rand(3, 2).astype(np.float16)], ids=lambda a: str(a.shape))
+def test_repr_matches_torch_for_summarized_and_wrapped_tensors(array):
+    dtype = torch.float32 if array.dtype == np.float64 else None
+    ours = repr(A.tensor(array, dtype=A.float32 if dtype else None))
+    theirs = repr(torch.tensor(array, dtype=dtype)).replace("torch.", "autograd.")
+    assert ours == theirs
+
+
+def test_set_printoptions_profile_and_options_match_torch():
+    values = [[1.23456, 2.5, 3.0, 4.0, 5.0, 6.0], [7.0, 8.0, 9.0, 10.0, 11.0, 12.0]]
+    try:
+        for options in ({"profile": "short"}, {"precision": 2, "threshold": 5, "edgeitems": 1},
+                        {"linewidth": 30}, {"sci_mode": True}):
+            A.set_printoptions(**options)
+            torch.set_printoptions(**options)
+            assert repr(A.tensor(values)) == repr(torch.tensor(values))
+            A.set_printoptions(profile="default")
+            torch.set_printoptions(profile="default")
+    finally:
+        A.set_printoptions(profile="default")
+        torch.set_printoptions(profile="default")
+    assert repr(A.tensor([1.23456])) == "tensor([1.2346])"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: A.device("tpu"), "Expected one of cpu"),
+    (lambda: A.tensor(1.0).unbind(), "no dimensions"),
+    (lambda: A.linspace(0, 1, -1), "non-negative"),
+    (lambda: A.rand(2, dtype=A.int64), "floating-point dtype"),
+    (lambda: A.rand_like(A.ones(2, dtype=A.int32)), "floating-point dtype")])
+def test_factory_and_device_errors(call, message):
+    with pytest.raises((RuntimeError, IndexError), match=message):
+        call()
