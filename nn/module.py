@@ -67,7 +67,7 @@ class Module:
         setattr_(self, "_load_state_dict_pre_hooks", OrderedDict())
         setattr_(self, "_load_state_dict_post_hooks", OrderedDict())
 
-    def forward(self, *inputs):
+    def forward(self, *input):
         """Define the computation of the module; every subclass overrides this."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   f'"forward" function')

@@ -6,7 +6,7 @@ A `Parameter` is a leaf tensor that requires grad (unless told otherwise) and th
 but not trained, such as BatchNorm's running statistics).
 
 Both share their values with the tensor they are made from, as PyTorch's do. Operations on
-them return plain `autograd.Tensor`s (the engine builds results with `Tensor._wrap`).
+them return plain `autograd.Tensor`s (the engine builds every result as a plain tensor).
 """
 import autograd
 from autograd import Tensor

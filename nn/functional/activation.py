@@ -30,7 +30,7 @@ __all__ = ["relu", "relu_", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", 
            "celu", "celu_", "gelu", "silu", "mish", "sigmoid", "tanh", "softplus", "softsign",
            "hardtanh", "hardtanh_", "relu6", "hardsigmoid", "hardswish", "logsigmoid", "prelu",
            "softmax", "log_softmax", "softmin", "threshold", "threshold_", "tanhshrink",
-           "softshrink", "hardshrink", "glu"]
+           "softshrink", "hardshrink", "glu", "rrelu", "rrelu_"]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -215,6 +215,28 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 def leaky_relu_(input, negative_slope=0.01):
     """In-place leaky_relu."""
     return _in_place("leaky_relu_", input, leaky_relu, negative_slope)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: x if x > 0 else a * x. Training draws a ~ U(lower, upper) per
+    element (from `autograd.manual_seed`'s generator; the gradient there is a); evaluation
+    uses the fixed slope (lower + upper) / 2, i.e. leaky_relu."""
+    if inplace:
+        return rrelu_(input, lower, upper, training)
+    check_floating(input, "rrelu")
+    if not 0 <= lower <= upper:
+        raise ValueError(f"rrelu: expected 0 <= lower <= upper, got lower={lower}, "
+                         f"upper={upper}")
+    if not training:
+        return _LeakyRelu.apply(input, (lower + upper) / 2)
+    values = input.data
+    slopes = autograd.random.rng().uniform(lower, upper, values.shape)
+    return input * _array(np.where(values > 0, 1.0, slopes), input)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    """In-place rrelu."""
+    return _in_place("rrelu_", input, rrelu, lower, upper, training)
 
 
 def elu(input, alpha=1.0, inplace=False):

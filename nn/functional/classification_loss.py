@@ -15,7 +15,7 @@ import autograd
 from .activation import check_floating, check_tensor
 from .loss import _reduce, _reduction
 
-__all__ = ["cross_entropy", "nll_loss", "multi_margin_loss"]
+__all__ = ["cross_entropy", "nll_loss", "multi_margin_loss", "multilabel_margin_loss"]
 
 
 # ------------------------------------------------------------------ class indices
@@ -312,3 +312,40 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         mask *= class_weight[safe][:, None]
     loss = (gaps * autograd.from_numpy(mask)).sum(1) / classes
     return _reduce(loss.reshape(target.shape), reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """sum over the sample's target classes j and its other classes i of
+    max(0, 1 - (x[j] - x[i])) / C. `target` has the input's shape (C) or (N, C) and lists each
+    sample's classes first, ended by the first -1 (the rest is not read)."""
+    op = "multilabel_margin_loss"
+    check_floating(input, op)
+    check_tensor(target, op, "target")
+    reduction = _reduction(size_average, reduce, reduction)
+    if input.ndim not in (1, 2) or (input.ndim == 1 and input.shape[0] == 0):
+        raise RuntimeError(f"{op}: expected a non-empty vector or a matrix input, but got "
+                           f"shape {tuple(input.shape)}")
+    if target.shape != input.shape:
+        raise RuntimeError(f"{op}: inconsistent target size: {list(target.shape)} for input "
+                           f"of size: {list(input.shape)} (the target lists class indices "
+                           f"padded with -1 to the input's shape)")
+    if target.data.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}: expected target dtype to be Long (class indices padded "
+                           f"with -1), but got {target.dtype}; convert it with target.long()")
+    classes = input.shape[-1]
+    labels = target.data.reshape(-1, classes).astype(np.int64)
+    listed = np.cumprod(labels != -1, axis=1).astype(bool)  # entries before the first -1
+    bad = listed & ((labels < 0) | (labels >= classes))
+    if bad.any():
+        raise IndexError(f"Target {labels[bad][0]} is out of bounds. ({op}: the input has "
+                         f"{classes} classes, so targets must be in [0, {classes - 1}], "
+                         f"ended by -1)")
+    rows = np.arange(labels.shape[0])[:, None].repeat(classes, 1)
+    counts = np.zeros(labels.shape, input.data.dtype)  # how often each class is listed
+    np.add.at(counts, (rows[listed], labels[listed]), 1)
+    others = (counts == 0).astype(input.data.dtype)
+    pair_weight = counts[:, :, None] * others[:, None, :]  # (sample, target j, other i)
+    x = input.reshape(-1, classes)
+    gaps = (1 - x.unsqueeze(2) + x.unsqueeze(1)).relu()
+    loss = (gaps * autograd.from_numpy(pair_weight)).sum((1, 2)) / classes
+    return _reduce(loss.reshape(input.shape[:-1]), reduction)

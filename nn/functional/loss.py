@@ -21,6 +21,7 @@ from .activation import check_floating, check_tensor, logsigmoid
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss",
            "margin_ranking_loss", "hinge_embedding_loss", "triplet_margin_loss",
+           "triplet_margin_with_distance_loss",
            "poisson_nll_loss", "gaussian_nll_loss", "soft_margin_loss",
            "multilabel_soft_margin_loss", "cosine_similarity", "pairwise_distance"]
 
@@ -406,6 +407,29 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         distance_negative = autograd.minimum(distance_negative,
                                              pairwise_distance(positive, negative, p, eps))
     loss = (distance_positive - distance_negative + margin).clamp(min=0)
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    """max(d(a, p) - d(a, n) + margin, 0) for any `distance_function` d (pairwise_distance
+    when None); swap uses min(d(a, n), d(p, n)) as the negative distance."""
+    for name, value in (("anchor", anchor), ("positive", positive), ("negative", negative)):
+        check_tensor(value, "triplet_margin_with_distance_loss", name)
+    reduction = _reduction(None, None, reduction)
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_with_distance_loss: margin must be greater than 0, "
+                         f"got {margin}")
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have "
+                           f"the same number of dimensions, but got: anchor {anchor.ndim}D, "
+                           f"positive {positive.ndim}D, and negative {negative.ndim}D inputs")
+    distance = pairwise_distance if distance_function is None else distance_function
+    distance_positive = distance(anchor, positive)
+    distance_negative = distance(anchor, negative)
+    if swap:
+        distance_negative = autograd.minimum(distance_negative, distance(positive, negative))
+    loss = (margin + distance_positive - distance_negative).clamp(min=0)
     return _reduce(loss, reduction)
 
 

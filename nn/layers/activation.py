@@ -11,7 +11,7 @@ from ..parameter import Parameter
 __all__ = ["Threshold", "ReLU", "Hardtanh", "ReLU6", "Sigmoid", "Hardsigmoid", "Tanh", "SiLU",
            "Mish", "Hardswish", "ELU", "CELU", "SELU", "GLU", "GELU", "Hardshrink", "LeakyReLU",
            "LogSigmoid", "Softplus", "Softshrink", "PReLU", "Softsign", "Tanhshrink", "Softmin",
-           "Softmax", "LogSoftmax"]
+           "Softmax", "LogSoftmax", "Softmax2d", "RReLU"]
 
 
 def _inplace_repr(inplace, leading=""):
@@ -242,6 +242,23 @@ class LeakyReLU(Module):
         return f"negative_slope={self.negative_slope}" + _inplace_repr(self.inplace, ", ")
 
 
+class RReLU(Module):
+    """x if x > 0 else a * x, a ~ U(lower, upper) per element in training and
+    (lower + upper) / 2 in evaluation."""
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"lower={self.lower}, upper={self.upper}" + _inplace_repr(self.inplace, ", ")
+
+
 class Softplus(Module):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
 
@@ -308,3 +325,13 @@ class Softmin(_Normaliser):
 class LogSoftmax(_Normaliser):
     """log(softmax(x)) along `dim`."""
     function = staticmethod(F.log_softmax)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels (dimension -3) of a (C, H, W) or (N, C, H, W) input."""
+
+    def forward(self, input):
+        if input.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D "
+                             f"instead")
+        return F.softmax(input, -3)

@@ -1,0 +1,327 @@
+"""nn's public surface against PyTorch's: every module, nn.functional function, nn.init
+function and Module method the nn issue names has PyTorch's parameters (names, kinds and
+defaults), plus parity tests for the smaller pieces (distance modules, Softmax2d, RReLU,
+MultiLabelMarginLoss, TripletMarginWithDistanceLoss, 0-d inputs, state-dict hooks)."""
+import inspect
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+import nn.functional as F
+
+torch = pytest.importorskip("torch")
+tnn = torch.nn
+TF = torch.nn.functional
+
+MODULES = """Module Parameter Sequential ModuleList ModuleDict ParameterList ParameterDict Identity
+Flatten Unflatten Linear Bilinear Dropout Dropout1d Dropout2d Dropout3d AlphaDropout
+FeatureAlphaDropout BatchNorm1d BatchNorm2d BatchNorm3d LayerNorm GroupNorm RMSNorm
+InstanceNorm1d InstanceNorm2d Embedding ReLU LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh
+Softplus Softsign Hardtanh ReLU6 Hardsigmoid Hardswish LogSigmoid PReLU Softmax LogSoftmax
+Softmin Softmax2d Threshold Tanhshrink Softshrink Hardshrink GLU RReLU MSELoss L1Loss
+SmoothL1Loss HuberLoss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss KLDivLoss
+CosineEmbeddingLoss MarginRankingLoss HingeEmbeddingLoss TripletMarginLoss
+TripletMarginWithDistanceLoss PoissonNLLLoss GaussianNLLLoss SoftMarginLoss
+MultiLabelSoftMarginLoss MultiLabelMarginLoss MultiMarginLoss CosineSimilarity
+PairwiseDistance""".split()
+
+FUNCTIONS = """linear bilinear relu relu6 leaky_relu elu selu celu gelu silu mish sigmoid tanh
+softplus softsign hardtanh hardsigmoid hardswish logsigmoid prelu softmax log_softmax softmin
+threshold tanhshrink softshrink hardshrink glu rrelu dropout dropout1d dropout2d dropout3d
+alpha_dropout feature_alpha_dropout batch_norm layer_norm group_norm rms_norm instance_norm
+embedding one_hot normalize pad cosine_similarity pairwise_distance cross_entropy nll_loss
+mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
+binary_cross_entropy_with_logits kl_div cosine_embedding_loss margin_ranking_loss
+hinge_embedding_loss triplet_margin_loss triplet_margin_with_distance_loss poisson_nll_loss
+gaussian_nll_loss soft_margin_loss multilabel_soft_margin_loss multilabel_margin_loss
+multi_margin_loss""".split()
+
+INIT = """uniform_ normal_ constant_ zeros_ ones_ eye_ dirac_ xavier_uniform_ xavier_normal_
+kaiming_uniform_ kaiming_normal_ trunc_normal_ orthogonal_ sparse_ calculate_gain""".split()
+
+MODULE_METHODS = """register_parameter register_buffer add_module register_module get_submodule
+set_submodule get_parameter get_buffer parameters named_parameters buffers named_buffers
+children named_children modules named_modules train eval requires_grad_ zero_grad apply to
+float double half type cpu cuda share_memory to_empty forward register_forward_hook
+register_forward_pre_hook register_full_backward_hook register_full_backward_pre_hook
+state_dict load_state_dict register_state_dict_pre_hook register_state_dict_post_hook
+register_load_state_dict_pre_hook register_load_state_dict_post_hook get_extra_state
+set_extra_state extra_repr""".split()
+
+
+def _parameters(fn):
+    """(name, kind, default) of each parameter: what a caller can rely on (annotations are
+    PyTorch's typing detail and are left out)."""
+    return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
+
+
+def _torch_parameters(fn):
+    try:
+        return _parameters(fn)
+    except ValueError:  # a C builtin without a Python signature
+        pytest.skip(f"{fn} has no inspectable signature in PyTorch")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_constructor_and_forward_signatures_match_torch(name):
+    ours, theirs = getattr(nn, name), getattr(tnn, name)
+    make = "__new__" if name == "Parameter" else "__init__"
+    assert _parameters(getattr(ours, make)) == _parameters(getattr(theirs, make))
+    if name not in ("Module", "Parameter"):
+        assert _parameters(ours.forward) == _parameters(theirs.forward)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_functional_signatures_match_torch(name):
+    theirs = getattr(TF, name, None) or getattr(torch, name)
+    assert _parameters(getattr(F, name)) == _torch_parameters(theirs)
+
+
+@pytest.mark.parametrize("name", INIT)
+def test_init_signatures_match_torch(name):
+    assert _parameters(getattr(nn.init, name)) == _parameters(getattr(tnn.init, name))
+
+
+@pytest.mark.parametrize("name", MODULE_METHODS)
+def test_module_method_signatures_match_torch(name):
+    assert _parameters(getattr(nn.Module, name)) == _parameters(getattr(tnn.Module, name))
+
+
+@pytest.mark.parametrize("name", ["parameters_to_vector", "vector_to_parameters"])
+def test_utils_signatures_match_torch(name):
+    assert _parameters(getattr(nn.utils, name)) == _parameters(getattr(tnn.utils, name))
+
+
+# ------------------------------------------------------------------ parity of the smaller pieces
+def _pair(values, requires_grad=True):
+    values = np.asarray(values)
+    grad = requires_grad and values.dtype.kind == "f"
+    return (torch.tensor(values, requires_grad=grad),
+            autograd.tensor(values, requires_grad=grad))
+
+
+def _check(torch_fn, our_fn, *arrays, seed=0, grad_rtol=1e-9):
+    """Outputs and the gradients of a random weighting of them agree with PyTorch's."""
+    pairs = [_pair(a) for a in arrays]
+    expected = torch_fn(*[t for t, _ in pairs])
+    got = our_fn(*[g for _, g in pairs])
+    assert tuple(got.shape) == tuple(expected.shape)
+    np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), rtol=1e-10,
+                               atol=1e-12)
+    weights = np.random.default_rng(seed).normal(size=tuple(expected.shape))
+    (expected * torch.tensor(weights)).sum().backward()
+    (got * autograd.tensor(weights)).sum().backward()
+    for t, g in pairs:
+        if t.requires_grad:
+            np.testing.assert_allclose(g.grad.numpy(), t.grad.numpy(), rtol=grad_rtol,
+                                       atol=1e-12)
+
+
+def _multilabel_targets(rng, shape):
+    """Class lists ended by -1 (with duplicates and junk after the -1, which is not read)."""
+    classes = shape[-1]
+    target = rng.integers(-1, classes, shape).reshape(-1, classes)
+    for row in target:
+        row[rng.integers(0, classes)] = -1
+    target[0, 0] = -1  # a sample without any class
+    return target.reshape(shape)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("shape", [(5, 4), (4,)])
+def test_multilabel_margin_loss_matches_torch(shape, reduction):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=shape)
+    target = _multilabel_targets(rng, shape) if len(shape) == 2 else np.array([2, 2, 0, -1])
+    _check(lambda a, t: TF.multilabel_margin_loss(a, t, reduction=reduction),
+           lambda a, t: F.multilabel_margin_loss(a, t, reduction=reduction), x, target)
+    _check(tnn.MultiLabelMarginLoss(reduction=reduction),
+           nn.MultiLabelMarginLoss(reduction=reduction), x, target)
+
+
+def test_multilabel_margin_loss_errors_name_expected_and_given():
+    x = autograd.randn(2, 4)
+    with pytest.raises(IndexError, match=r"Target 5 is out of bounds.*\[0, 3\]"):
+        F.multilabel_margin_loss(x, autograd.tensor([[5, 0, -1, 1], [1, 2, 3, 0]]))
+    with pytest.raises(RuntimeError, match=r"target size: \[1, 4\] for input of size: \[2, 4\]"):
+        F.multilabel_margin_loss(x, autograd.tensor([[1, 0, -1, 1]]))
+    with pytest.raises(RuntimeError, match="Long.*got autograd.float32"):
+        F.multilabel_margin_loss(x, autograd.rand(2, 4))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize("cosine", [False, True])
+def test_triplet_margin_with_distance_loss_matches_torch(cosine, swap, reduction):
+    rng = np.random.default_rng(2)
+    arrays = [rng.normal(size=(6, 3)) for _ in range(3)]
+    their_d = (lambda a, b: 1 - TF.cosine_similarity(a, b)) if cosine else None
+    our_d = (lambda a, b: 1 - F.cosine_similarity(a, b)) if cosine else None
+    _check(lambda a, p, n: TF.triplet_margin_with_distance_loss(
+        a, p, n, distance_function=their_d, margin=0.7, swap=swap, reduction=reduction),
+        lambda a, p, n: F.triplet_margin_with_distance_loss(
+        a, p, n, distance_function=our_d, margin=0.7, swap=swap, reduction=reduction), *arrays)
+    _check(tnn.TripletMarginWithDistanceLoss(distance_function=their_d, swap=swap,
+                                             reduction=reduction),
+           nn.TripletMarginWithDistanceLoss(distance_function=our_d, swap=swap,
+                                            reduction=reduction), *arrays)
+    with pytest.raises(ValueError, match="margin to be greater than 0, got 0"):
+        nn.TripletMarginWithDistanceLoss(margin=0)
+
+
+def test_distance_modules_and_softmax2d_match_torch():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    _check(tnn.CosineSimilarity(0, 1e-3), nn.CosineSimilarity(0, 1e-3), a, b)
+    _check(tnn.PairwiseDistance(1.5, 1e-3, True), nn.PairwiseDistance(1.5, 1e-3, True), a, b)
+    _check(tnn.Softmax2d(), nn.Softmax2d(), rng.normal(size=(2, 3, 4, 5)))
+    _check(tnn.Softmax2d(), nn.Softmax2d(), rng.normal(size=(3, 4, 5)))
+    with pytest.raises(ValueError, match="3D or 4D, got 2D"):
+        nn.Softmax2d()(autograd.rand(3, 4))
+
+
+def test_rrelu_evaluation_matches_torch_and_training_draws_slopes_in_range():
+    x = np.random.default_rng(4).normal(size=(4, 5))
+    _check(lambda t: TF.rrelu(t, 0.1, 0.4), lambda g: F.rrelu(g, 0.1, 0.4), x)
+    _check(tnn.RReLU(0.1, 0.3).eval(), nn.RReLU(0.1, 0.3).eval(), x)
+    negative = autograd.tensor(-np.ones((200, 100)), requires_grad=True)
+    out = F.rrelu(negative, 0.1, 0.3, training=True)
+    out.sum().backward()
+    slopes = -out.detach().numpy()
+    assert slopes.min() >= 0.1 and slopes.max() <= 0.3 and abs(slopes.mean() - 0.2) < 0.005
+    np.testing.assert_array_equal(negative.grad.numpy(), slopes)  # gradient: the drawn slope
+    np.testing.assert_array_equal(F.rrelu(autograd.ones(5), training=True).numpy(), np.ones(5))
+    autograd.manual_seed(7)
+    first = F.rrelu(-autograd.ones(5), training=True).numpy()
+    autograd.manual_seed(7)
+    np.testing.assert_array_equal(F.rrelu(-autograd.ones(5), training=True).numpy(), first)
+    values = -autograd.ones(5)
+    assert nn.RReLU(inplace=True)(values) is values and (values.numpy() > -1).all()
+
+
+@pytest.mark.parametrize("ours,theirs", [
+    (lambda: nn.CosineSimilarity(), lambda: tnn.CosineSimilarity()),
+    (lambda: nn.PairwiseDistance(), lambda: tnn.PairwiseDistance()),
+    (lambda: nn.Softmax2d(), lambda: tnn.Softmax2d()),
+    (lambda: nn.RReLU(), lambda: tnn.RReLU()),
+    (lambda: nn.RReLU(0.1, 0.2, True), lambda: tnn.RReLU(0.1, 0.2, True)),
+    (lambda: nn.MultiLabelMarginLoss(), lambda: tnn.MultiLabelMarginLoss()),
+    (lambda: nn.TripletMarginWithDistanceLoss(), lambda: tnn.TripletMarginWithDistanceLoss()),
+])
+def test_new_module_reprs_and_state_dicts_match_torch(ours, theirs):
+    assert repr(ours()) == repr(theirs())
+    assert list(ours().state_dict()) == list(theirs().state_dict())
+
+
+# ------------------------------------------------------------------ 0-d inputs and targets
+ZERO_D = ["relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish",
+          "sigmoid", "tanh", "softplus", "softsign", "hardtanh", "hardsigmoid", "hardswish",
+          "logsigmoid", "tanhshrink", "softshrink", "hardshrink"]
+
+
+@pytest.mark.parametrize("value", [0.3, -4.0, 5.0])
+@pytest.mark.parametrize("name", ZERO_D)
+def test_activations_of_a_0d_tensor_match_torch(name, value):
+    # PyTorch's hardsigmoid backward multiplies by a float32 1/6 even in float64
+    _check(getattr(TF, name), getattr(F, name), np.array(value),
+           grad_rtol=1e-7 if name == "hardsigmoid" else 1e-9)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "binary_cross_entropy_with_logits",
+                                  "soft_margin_loss"])
+def test_binary_losses_of_0d_tensors_match_torch(name, reduction):
+    _check(lambda a: getattr(TF, name)(a, torch.tensor(1.0, dtype=a.dtype), reduction=reduction),
+           lambda a: getattr(F, name)(a, autograd.tensor(1.0, dtype=a.dtype),
+                                      reduction=reduction), np.array(0.3))
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "binary_cross_entropy_with_logits"])
+def test_binary_losses_refuse_integer_targets_naming_both_dtypes(name):
+    with pytest.raises(RuntimeError, match=r"floating point target.*autograd.float32.*"
+                                           r"got autograd.int64"):
+        getattr(F, name)(autograd.rand(3), autograd.tensor([1, 0, 1]))
+    with pytest.raises(RuntimeError):
+        getattr(TF, name)(torch.rand(3), torch.tensor([1, 0, 1]))
+
+
+def test_kl_div_batchmean_of_an_empty_batch_is_nan_without_warnings():
+    import warnings
+    x = autograd.zeros(0, 3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.kl_div(x, x.detach(), reduction="batchmean")
+    assert np.isnan(loss.item())
+    assert np.isnan(TF.kl_div(torch.zeros(0, 3), torch.zeros(0, 3), reduction="batchmean").item())
+
+
+# ------------------------------------------------------------------ Module additions
+def _tree(N):
+    return N.Sequential(N.Linear(2, 2), N.Sequential(N.ReLU(), N.Linear(2, 1)))
+
+
+def test_modules_remove_duplicate_and_set_submodule_match_torch():
+    ours, theirs = _tree(nn), _tree(tnn)
+    ours.add_module("again", ours[0])
+    theirs.add_module("again", theirs[0])
+    for flag in (True, False):
+        assert [type(m).__name__ for m in ours.modules(remove_duplicate=flag)] == \
+               [type(m).__name__ for m in theirs.modules(remove_duplicate=flag)]
+    ours.set_submodule("1.0", nn.Tanh())
+    theirs.set_submodule("1.0", tnn.Tanh())
+    assert repr(ours) == repr(theirs)
+    with pytest.raises(AttributeError, match="has no attribute `missing`"):
+        ours.set_submodule("1.missing", nn.Tanh(), strict=True)
+    with pytest.raises(AttributeError, match="`weight` is not an nn.Module"):
+        ours.set_submodule("0.weight", nn.Tanh())
+    with pytest.raises(ValueError, match="without a target name"):
+        ours.set_submodule("", nn.Tanh())
+    assert ours.share_memory() is ours and ours.to_empty(device="cpu") is ours
+    with pytest.raises(RuntimeError, match="not available"):
+        ours.to_empty(device="cuda")
+
+
+def test_state_dict_pre_hook_and_load_pre_hook_run_like_torch():
+    calls = {}
+    for label, N, T in (("ours", nn, autograd), ("theirs", tnn, torch)):
+        model = _tree(N)
+        seen = calls.setdefault(label, [])
+        model[1].register_state_dict_pre_hook(lambda m, prefix, keep: seen.append(prefix))
+
+        def rename(module, state_dict, prefix, metadata, strict, missing, unexpected, errors):
+            # an old checkpoint named the last layer's weight "w"
+            if prefix + "w" in state_dict:
+                state_dict[prefix + "weight"] = state_dict.pop(prefix + "w")
+        handle = model[1][1].register_load_state_dict_pre_hook(rename)
+        state = {k: v.clone() for k, v in model.state_dict().items()}
+        state["1.1.w"] = state.pop("1.1.weight") * 0 + 3
+        result = model.load_state_dict(state)
+        seen.append(str(result))
+        seen.append(model[1][1].weight.detach().numpy().tolist())
+        handle.remove()
+        with pytest.raises(RuntimeError, match='Missing key.*"1.1.weight"'):
+            model.load_state_dict(state)
+    assert calls["ours"] == calls["theirs"]
+
+
+# ------------------------------------------------------------------ only autograd's public API
+OWN_FILES = ["module.py", "containers.py", "parameter.py", "hooks.py", "state_dict.py",
+             "init.py", "layers/activation.py", "layers/dropout.py", "layers/embedding.py",
+             "layers/linear.py", "layers/loss.py", "layers/normalization.py",
+             "layers/distance.py", "functional/activation.py", "functional/layers.py",
+             "functional/loss.py", "functional/classification_loss.py", "utils/summary.py",
+             "utils/convert_parameters.py"]
+
+
+@pytest.mark.parametrize("path", OWN_FILES)
+def test_nn_uses_only_the_public_autograd_api(path):
+    source = (pathlib.Path(nn.__file__).parent / path).read_text()
+    internal = re.compile(r"^\s*(from|import) autograd\.(?!testing\b)\w+|"
+                          r"\bautograd\.(function|ops|engine|tensor_methods)\b|"
+                          r"\._(wrap|data|check_available)\b", re.MULTILINE)
+    found = internal.search(source)
+    assert found is None, f"nn/{path} uses autograd internals: {found.group(0)!r}"
