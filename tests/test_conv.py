@@ -352,3 +352,44 @@ def test_conv_transpose2d_module_matches_torch_with_parameter_grads(kw):
     for (_, p), (_, tp) in zip(m.named_parameters(), tm.named_parameters()):
         np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-9, atol=1e-10)
     parity(m, tm, x[1])
+
+
+def test_scratch_buffers_never_leak_into_results_and_are_per_thread():
+    """im2col and padded copies live in reused per-thread scratch buffers: results computed
+    earlier stay intact when later calls reuse the buffers, and threads do not share them."""
+    import threading
+
+    from nn.functional.conv import release_scratch, scratch_bytes
+    rng = np.random.default_rng(14)
+    xs = [rng.standard_normal((2, 3, 9, 8)) for _ in range(3)]
+    w = autograd.tensor(rng.standard_normal((4, 3, 3, 3)), requires_grad=True)
+    expected = [TF.conv2d(torch.tensor(x), torch.tensor(w.data), padding=1).numpy()
+                for x in xs]
+    outs, grads = [], []
+    for x in xs:
+        xt = autograd.tensor(x, requires_grad=True)
+        y = F.conv2d(xt, w, padding=1)
+        pooled = F.max_pool2d(y, 3, stride=2, padding=1)
+        pooled.sum().backward()
+        outs.append(y)
+        grads.append(xt.grad)
+    for y, e in zip(outs, expected):
+        np.testing.assert_allclose(y.data, e, atol=1e-12)
+    assert scratch_bytes() > 0
+    release_scratch()
+    assert scratch_bytes() == 0
+    results, errors = {}, []
+
+    def work(i):
+        try:
+            for _ in range(20):
+                results[i] = F.conv2d(autograd.tensor(xs[i]), w.detach(), padding=1).data
+                np.testing.assert_allclose(results[i], expected[i], atol=1e-12)
+        except Exception as e:  # noqa: BLE001 (re-raised below in the main thread)
+            errors.append(e)
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors

@@ -24,6 +24,8 @@ Geometry is normalised to 2-D: 1-D convolutions run as 2-D ones of height 1, pad
 PyTorch does.
 """
 import collections
+import math
+import threading
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -39,14 +41,48 @@ Geometry.__doc__ = ("2-D convolution geometry: stride (sh, sw), pads ((top, bott
                     "right)), dilation (dh, dw), groups.")
 
 
+# ------------------------------------------------------------------ scratch buffers
+_scratch = threading.local()
+SCRATCH_LIMIT = 1 << 28
+"""Largest scratch buffer (bytes) kept between calls; bigger ones are allocated each time."""
+
+
+def scratch(slot, shape, dtype):
+    """An uninitialised C-contiguous array of `shape` in a per-thread buffer that is kept and
+    reused between calls (one buffer per `slot`; two temporaries alive at once need two
+    slots). For the im2col buffers and padded copies that die inside a kernel: a fresh
+    multi-megabyte NumPy allocation of each of them costs a page fault per 4 KiB page (about a
+    third of a CNN training step's CPU time), a reused one costs nothing. Never return it."""
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > SCRATCH_LIMIT:
+        return np.empty(shape, dtype)
+    buffers = _scratch.__dict__.setdefault("buffers", {})
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[slot] = np.empty(max(nbytes, 64), np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def release_scratch():
+    """Free this thread's scratch buffers (they are allocated again when next needed)."""
+    _scratch.__dict__.pop("buffers", None)
+
+
+def scratch_bytes():
+    """Bytes held by this thread's scratch buffers."""
+    return sum(b.nbytes for b in _scratch.__dict__.get("buffers", {}).values())
+
+
 # ------------------------------------------------------------------ NumPy kernels
 def out_size(size, kernel, stride, pad_before, pad_after, dilation):
     """floor((size + pads - dilation*(kernel-1) - 1) / stride) + 1."""
     return (size + pad_before + pad_after - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def pad_array(x, pads, value=0):
-    """x padded on its last two axes by pads ((t, b), (l, r)); negative widths crop."""
+def pad_array(x, pads, value=0, slot=None):
+    """x padded on its last two axes by pads ((t, b), (l, r)); negative widths crop. With a
+    `slot`, the padded copy lives in that scratch buffer (for a temporary)."""
     (t, b), (l, r) = pads
     if t == b == l == r == 0:
         return x
@@ -54,9 +90,23 @@ def pad_array(x, pads, value=0):
     crop = x[..., max(-t, 0):h - max(-b, 0), max(-l, 0):w - max(-r, 0)]
     t, b, l, r = max(t, 0), max(b, 0), max(l, 0), max(r, 0)
     ch, cw = crop.shape[-2:]
-    out = np.full(x.shape[:-2] + (ch + t + b, cw + l + r), value, dtype=x.dtype)
+    shape = x.shape[:-2] + (ch + t + b, cw + l + r)
+    if slot is None:
+        out = np.full(shape, value, dtype=x.dtype)
+    else:
+        out = scratch(slot, shape, x.dtype)
+        for edge in (out[..., :t, :], out[..., t + ch:, :], out[..., t:t + ch, :l],
+                     out[..., t:t + ch, l + cw:]):
+            edge.fill(value)
     out[..., t:t + ch, l:l + cw] = crop
     return out
+
+
+def im2col(view, slot="cols"):
+    """The window view copied into a C-contiguous scratch buffer (the im2col matrix)."""
+    cols = scratch(slot, view.shape, view.dtype)
+    np.copyto(cols, view)
+    return cols
 
 
 def windows(xp, kernel, stride, dilation, out_hw, order="nckl"):
@@ -87,8 +137,8 @@ def conv_forward_array(x, w, geom, out_hw=None):
     oc, cg, kh, kw = w.shape
     g = geom.groups
     oh, ow = _out_hw(h, wd, (kh, kw), geom) if out_hw is None else out_hw
-    xp = pad_array(x, geom.pads)
-    cols = np.ascontiguousarray(windows(xp, (kh, kw), geom.stride, geom.dilation, (oh, ow)))
+    xp = pad_array(x, geom.pads, slot="padded")
+    cols = im2col(windows(xp, (kh, kw), geom.stride, geom.dilation, (oh, ow)))
     if g == 1:
         out = np.matmul(w.reshape(oc, cg * kh * kw), cols.reshape(n, cg * kh * kw, oh * ow))
     else:
@@ -108,7 +158,8 @@ def conv_input_grad_array(gy, w, geom, x_hw):
     (pt, _), (pl, _) = geom.pads
     ext_h, ext_w = dh * (kh - 1), dw * (kw - 1)
     total_h, total_w = h + ext_h, wd + ext_w
-    buf = np.zeros((n, oc, total_h, total_w), dtype=np.result_type(gy, w))
+    buf = scratch("stuffed", (n, oc, total_h, total_w), np.result_type(gy, w))
+    buf.fill(0)
     rows = _placement(ext_h - pt, sh, oh, total_h)
     cols = _placement(ext_w - pl, sw, ow, total_w)
     if rows is not None and cols is not None:
@@ -138,11 +189,10 @@ def conv_weight_grad_array(x, gy, geom, w_shape):
     oc, cg, kh, kw = w_shape
     g = geom.groups
     oh, ow = gy.shape[2:]
-    xp = pad_array(x, geom.pads)
-    cols = np.ascontiguousarray(windows(xp, (kh, kw), geom.stride, geom.dilation, (oh, ow),
-                                        order="ckn"))
+    xp = pad_array(x, geom.pads, slot="padded")
+    cols = im2col(windows(xp, (kh, kw), geom.stride, geom.dilation, (oh, ow), order="ckn"))
     cols = cols.reshape(g, cg * kh * kw, n * oh * ow)
-    gt = np.ascontiguousarray(gy.reshape(n, g, oc // g, oh * ow).transpose(1, 0, 3, 2))
+    gt = im2col(gy.reshape(n, g, oc // g, oh * ow).transpose(1, 0, 3, 2), slot="gt")
     gw_t = np.matmul(cols, gt.reshape(g, n * oh * ow, oc // g))     # (G, Cg*KH*KW, OC/G)
     return np.ascontiguousarray(gw_t.transpose(0, 2, 1)).reshape(w_shape)
 

@@ -21,7 +21,7 @@ import numpy as np
 
 import autograd
 
-from .conv import ConvNd, Geometry, ntuple, windows
+from .conv import ConvNd, Geometry, im2col, ntuple, pad_array, windows
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
            "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
@@ -177,12 +177,10 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, spatial,
     n, c, h, w = x.shape
     (oh, ow), pairs = _geometry((h, w), kernel, stride, pads, dil, ceil_mode, op)
     arr = x.data
-    xp = np.full((n, c, h + sum(pairs[0]), w + sum(pairs[1])), _fill_value(arr.dtype),
-                 dtype=arr.dtype)
-    xp[:, :, pairs[0][0]:pairs[0][0] + h, pairs[1][0]:pairs[1][0] + w] = arr
+    xp = pad_array(arr, pairs, _fill_value(arr.dtype), slot="padded")
     view = windows(xp, kernel, stride, dil, (oh, ow))            # (N, C, KH, KW, OH, OW)
     kk = kernel[0] * kernel[1]
-    flat = np.ascontiguousarray(view.transpose(2, 3, 0, 1, 4, 5)).reshape(kk, -1)
+    flat = im2col(view.transpose(2, 3, 0, 1, 4, 5)).reshape(kk, -1)
     values = flat.max(axis=0)
     first = _max_index(flat, values)
     offsets = ((np.arange(kernel[0]) * dil[0] * w)[:, None] +

@@ -28,6 +28,7 @@ import autograd
 import nn
 import nn.functional as F
 import nn.optim  # noqa: F401  (nn.optim.SGD)
+from nn.functional.conv import release_scratch, scratch_bytes
 
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
 
@@ -129,7 +130,9 @@ def _median_ms(times):
 
 
 def bench_step(batch=64, steps=25, seed=0):
-    """Median milliseconds per training step for glassgrad, NumPy and (if installed) PyTorch."""
+    """Median milliseconds per training step for glassgrad, NumPy and (if installed) PyTorch:
+    (wall-clock, CPU time of the process). On a shared machine the CPU time is the steadier
+    figure (one thread each, so it excludes only the time spent waiting for a core)."""
     autograd.manual_seed(seed)
     rng = np.random.default_rng(seed)
     xs = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
@@ -161,15 +164,18 @@ def bench_step(batch=64, steps=25, seed=0):
     except ImportError:
         pass
     times = {k: [] for k in runners}
+    cpu = {k: [] for k in runners}
     with _one_blas_thread():
         for fn in runners.values():
             fn()
         for _ in range(steps):
             for name, fn in runners.items():
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 fn()
+                cpu[name].append(time.process_time() - c0)
                 times[name].append(time.perf_counter() - t0)
-    return {k: _median_ms(v) for k, v in times.items()}
+    return {k: _median_ms(v) for k, v in times.items()}, \
+        {k: _median_ms(v) for k, v in cpu.items()}
 
 
 def bench_memory(batch=32, channels=16, size=32):
@@ -181,6 +187,7 @@ def bench_memory(batch=32, channels=16, size=32):
     w = autograd.tensor(rng.standard_normal((channels, channels, 3, 3)).astype(np.float32),
                         requires_grad=True)
     cols_bytes = batch * channels * 9 * size * size * 4
+    release_scratch()   # count the scratch buffers the convolution allocates
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -192,7 +199,8 @@ def bench_memory(batch=32, channels=16, size=32):
     finally:
         tracemalloc.stop()
     return {"im2col_MB": cols_bytes / 2 ** 20, "peak_MB": peak / 2 ** 20,
-            "ratio": peak / cols_bytes, "forward_ratio": forward_peak / cols_bytes}
+            "ratio": peak / cols_bytes, "forward_ratio": forward_peak / cols_bytes,
+            "scratch_MB": scratch_bytes() / 2 ** 20}
 
 
 def _read_fashion(split):
@@ -249,11 +257,12 @@ def evaluate(model, x, y, batch=500):
 
 def run(batch=64, steps=25):
     """All figures except the Fashion-MNIST training: step times, samples/s, ratios, memory."""
-    ms = bench_step(batch, steps)
-    out = {"batch": batch, "ms_per_step": ms,
+    ms, cpu = bench_step(batch, steps)
+    out = {"batch": batch, "ms_per_step": ms, "cpu_ms_per_step": cpu,
            "samples_per_s": {k: batch / (v / 1e3) for k, v in ms.items()}}
     if "torch" in ms:
         out["glassgrad_over_torch"] = ms["torch"] / ms["glassgrad"]
+        out["glassgrad_over_torch_cpu"] = cpu["torch"] / cpu["glassgrad"]
     out["glassgrad_over_numpy"] = ms["numpy"] / ms["glassgrad"]
     out["memory"] = bench_memory()
     return out
@@ -267,15 +276,17 @@ def main():
     args = parser.parse_args()
     r = run(steps=args.steps)
     print(f"training step, batch {r['batch']} (median of {args.steps}, one core each)")
-    print(f"{'':12}{'ms/step':>10}{'samples/s':>12}")
+    print(f"{'':12}{'ms/step':>10}{'samples/s':>12}{'CPU ms/step':>13}")
     for k, v in r["ms_per_step"].items():
-        print(f"{k:12}{v:10.2f}{r['samples_per_s'][k]:12.0f}")
+        print(f"{k:12}{v:10.2f}{r['samples_per_s'][k]:12.0f}{r['cpu_ms_per_step'][k]:13.2f}")
     if "glassgrad_over_torch" in r:
-        print(f"glassgrad / torch speed: {r['glassgrad_over_torch']:.2f}x")
+        print(f"glassgrad / torch speed: {r['glassgrad_over_torch']:.2f}x wall-clock, "
+              f"{r['glassgrad_over_torch_cpu']:.2f}x CPU time")
     print(f"glassgrad / numpy speed: {r['glassgrad_over_numpy']:.2f}x")
     m = r["memory"]
     print(f"3x3 conv forward+backward peak {m['peak_MB']:.1f} MB = {m['ratio']:.2f} x im2col "
-          f"buffer ({m['im2col_MB']:.1f} MB); forward alone {m['forward_ratio']:.2f} x")
+          f"buffer ({m['im2col_MB']:.1f} MB); forward alone {m['forward_ratio']:.2f} x; "
+          f"scratch buffers kept for the next call {m['scratch_MB']:.1f} MB")
     if args.fashion:
         f = train_fashion(args.epochs)
         print(f"Fashion-MNIST: {f['epochs']} epochs, test accuracy {f['test_accuracy']:.4f}, "
