@@ -22,13 +22,16 @@ Departures from PyTorch (each because glassgrad raises on bad input instead of g
     and fills the parameters with NaN), and `LBFGS(max_iter=0)` / `history_size=0` raise
     (PyTorch accepts them and then does nothing or fails mid-step).
 """
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 import numpy as np
 
 import autograd
 
-__all__ = ["Optimizer"]
+from .optimizer_hooks import (add_hook, register_optimizer_step_post_hook,
+                              register_optimizer_step_pre_hook, with_step_hooks)
+
+__all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
 
 _wrap = autograd.Tensor._wrap
 
@@ -122,8 +125,19 @@ class Optimizer:
     raises ValueError for bad hyperparameters; it runs for every group before it is added.
     """
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:                 # run the step hooks around every step
+            cls.step = with_step_hooks(cls.__dict__["step"])
+
     def __init__(self, params, defaults):
         self.defaults = defaults
+        self._optimizer_step_pre_hooks = OrderedDict()
+        self._optimizer_step_post_hooks = OrderedDict()
+        self._optimizer_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_state_dict_post_hooks = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks = OrderedDict()
         if isinstance(params, autograd.Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             "Tensors or dicts, but got a Tensor; wrap it in a list: [tensor]")
@@ -235,6 +249,34 @@ class Optimizer:
                     grad.data.fill(0)
                     grad._vc[0] += 1
 
+    # ------------------------------------------------------------------ hooks
+    def register_step_pre_hook(self, hook):
+        """Run `hook(optimizer, args, kwargs)` before each `step`; it may return
+        `(new_args, new_kwargs)`. Returns a handle whose `remove()` unregisters it."""
+        return add_hook(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook):
+        """Run `hook(optimizer, args, kwargs)` after each `step`. Returns a handle."""
+        return add_hook(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """Run `hook(optimizer)` at the start of `state_dict()`. Returns a handle."""
+        return add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """Run `hook(optimizer, state_dict)` on the result of `state_dict()`; a returned
+        dict replaces it. Returns a handle."""
+        return add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """Run `hook(optimizer, state_dict)` before `load_state_dict` loads (on a shallow
+        copy of the given dict); a returned dict is loaded instead. Returns a handle."""
+        return add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """Run `hook(optimizer)` after `load_state_dict` has loaded. Returns a handle."""
+        return add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
     # ------------------------------------------------------------------ state dict
     def state_dict(self):
         """The optimizer's state as a dict: `{'state': {...}, 'param_groups': [...]}`.
@@ -243,8 +285,18 @@ class Optimizer:
         to its buffers (glassgrad Tensors, and numbers such as LBFGS's counters); each entry
         of `param_groups` holds that group's hyperparameters and, under `'params'`, the
         positions of its parameters. The tensors are the optimizer's own (not copies), as in
-        PyTorch; `load_state_dict` copies them in.
+        PyTorch; `load_state_dict` copies them in. State-dict hooks run around it.
         """
+        for hook in list(self._optimizer_state_dict_pre_hooks.values()):
+            hook(self)
+        state_dict = self._packed_state_dict()
+        for hook in list(self._optimizer_state_dict_post_hooks.values()):
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
+
+    def _packed_state_dict(self):
         index_of = {}
         packed_groups = []
         start = 0
@@ -269,8 +321,19 @@ class Optimizer:
         The saved groups must match this optimizer's groups in number and size; the saved
         hyperparameters replace the current ones, and the state tensors are copied (floating
         buffers cast to their parameter's dtype; the `step` counters keep theirs). Nothing
-        changes when the state dict is rejected.
+        changes when the state dict is rejected. Load-state-dict hooks run around it.
         """
+        if isinstance(state_dict, dict):
+            state_dict = dict(state_dict)          # hooks may edit it; the caller's is kept
+        for hook in list(self._optimizer_load_state_dict_pre_hooks.values()):
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        self._load_packed_state_dict(state_dict)
+        for hook in list(self._optimizer_load_state_dict_post_hooks.values()):
+            hook(self)
+
+    def _load_packed_state_dict(self, state_dict):
         if not isinstance(state_dict, dict) or "state" not in state_dict or \
                 "param_groups" not in state_dict:
             raise ValueError("optimizer state dict must be a dict with 'state' and "
