@@ -7,9 +7,9 @@ import pytest
 
 import autograd
 from nn.data import (BatchedSamples, BatchSampler, ChainDataset, ConcatDataset, DataLoader,
-                     Dataset, IterableDataset, RandomSampler, SequentialSampler, Subset,
-                     SubsetRandomSampler, TensorDataset, WeightedRandomSampler, default_collate,
-                     default_convert, get_worker_info, random_split)
+                     Dataset, IterableDataset, RandomSampler, SequentialSampler, StackDataset,
+                     Subset, SubsetRandomSampler, TensorDataset, WeightedRandomSampler,
+                     default_collate, default_convert, get_worker_info, random_split)
 
 
 def make_tensor_dataset(n=10, features=3):
@@ -484,3 +484,25 @@ def test_loader_len_and_batch_sizes_match_torch(n, batch_size, drop_last):
                                          batch_size=batch_size, drop_last=drop_last)
     assert len(ours) == len(theirs)
     assert [x.shape[0] for x, _ in ours] == [x.shape[0] for x, _ in theirs]
+
+
+def test_stack_dataset_matches_torch():
+    torch = pytest.importorskip("torch")
+    tds = torch.utils.data
+    x, y = np.arange(12, dtype=np.float32).reshape(6, 2), np.arange(6)
+    ours_t = StackDataset(TensorDataset(autograd.tensor(x)), ListDataset(list(y)))
+    theirs_t = tds.StackDataset(tds.TensorDataset(torch.tensor(x)), list(y))
+    ours_d = StackDataset(img=TensorDataset(autograd.tensor(x)), label=ListDataset(list(y)))
+    theirs_d = tds.StackDataset(img=tds.TensorDataset(torch.tensor(x)), label=list(y))
+    assert len(ours_t) == len(theirs_t) == 6
+    for ours, theirs in ((ours_t, theirs_t), (ours_d, theirs_d)):
+        assert _describe(ours[4]) == _describe(theirs[4])
+        ob = next(iter(DataLoader(ours, batch_size=4)))
+        tb = next(iter(tds.DataLoader(theirs, batch_size=4)))
+        assert _describe(ob) == _describe(tb)
+    with pytest.raises(ValueError, match="size mismatch"):
+        StackDataset(make_tensor_dataset(3), make_tensor_dataset(4))
+    with pytest.raises(ValueError, match="not both"):
+        StackDataset(make_tensor_dataset(3), y=make_tensor_dataset(3))
+    with pytest.raises(ValueError, match="at least one"):
+        StackDataset()

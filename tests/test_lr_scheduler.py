@@ -345,3 +345,21 @@ def test_tensor_learning_rate_is_filled_in_place():
     last = sch.get_last_lr()[0]
     assert last is not lr and last.item() == pytest.approx(0.05)    # a copy, as torch
     np.testing.assert_allclose(p.data, 0.9)
+
+
+def test_custom_scheduler_subclass_like_torch():
+    class Halving:
+        def get_lr(self):
+            return [group["lr"] * (0.5 if self.last_epoch > 0 else 1.0)
+                    for group in self.optimizer.param_groups]
+
+    topt, gopt = _optimizers(group_lrs=(0.1, 0.3))
+    tsch = type("T", (Halving, tsched.LRScheduler), {})(topt)
+    gsch = type("G", (Halving, gsched.LRScheduler), {})(gopt)
+    _drive(topt, gopt, tsch, gsch, steps=20)
+
+    class Incomplete(gsched.LRScheduler):
+        pass
+
+    with pytest.raises(NotImplementedError, match="must define get_lr"):
+        Incomplete(gopt)

@@ -1,7 +1,7 @@
 """Data loading: PyTorch's `torch.utils.data` (`nn.data` in glassgrad).
 
 - `dataset.py`: `Dataset`, `IterableDataset`, `TensorDataset`, `Subset`, `ConcatDataset`,
-  `ChainDataset`, `random_split`, and `BatchedSamples` (the fast batch of a TensorDataset).
+  `ChainDataset`, `StackDataset`, `random_split`, and `BatchedSamples` (the fast batch of a TensorDataset).
 - `sampler.py`: `Sampler`, `SequentialSampler`, `RandomSampler`, `SubsetRandomSampler`,
   `WeightedRandomSampler`, `BatchSampler`.
 - `collate.py`: `default_collate`, `default_convert`.

@@ -23,7 +23,7 @@ import numpy as np
 import autograd
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset",
-           "ChainDataset", "BatchedSamples", "random_split"]
+           "ChainDataset", "StackDataset", "BatchedSamples", "random_split"]
 
 
 class Dataset:
@@ -251,6 +251,52 @@ def _merge_batched(parts, positions):
     return BatchedSamples(
         autograd.Tensor._wrap(np.concatenate([p.columns[k].data for p in parts])[order], None)
         for k in range(len(first)))
+
+
+class StackDataset(Dataset):
+    """Several map-style data sets of one length side by side, as torch's `StackDataset`:
+    `StackDataset(a, b)[i] == (a[i], b[i])`, `StackDataset(x=a, y=b)[i] == {"x": a[i],
+    "y": b[i]}`. Batched fetches use each part's `__getitems__` when it has one."""
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError("StackDataset: give the data sets either positionally (samples "
+                             "are tuples) or by keyword (samples are dicts), not both")
+        if not args and not kwargs:
+            raise ValueError("StackDataset: at least one dataset should be passed")
+        parts = list(args) if args else list(kwargs.values())
+        sizes = [len(d) for d in parts]
+        if len(set(sizes)) > 1:
+            names = [f"argument {k}" for k in range(len(args))] if args else list(kwargs)
+            raise ValueError(f"StackDataset: size mismatch between datasets: "
+                             f"{dict(zip(names, sizes))}; they must all have the same length")
+        self._length = sizes[0]
+        self.datasets = tuple(args) if args else dict(kwargs)
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def _fetch(self, dataset, indices):
+        getitems = getattr(dataset, "__getitems__", None)
+        if not callable(getitems):
+            return [dataset[i] for i in indices]
+        items = getitems(indices)
+        if len(items) != len(indices):
+            raise ValueError(f"StackDataset: nested dataset's output size mismatch: expected "
+                             f"{len(indices)} samples, got {len(items)}")
+        return items
+
+    def __getitems__(self, indices):
+        if isinstance(self.datasets, dict):
+            columns = {k: self._fetch(d, indices) for k, d in self.datasets.items()}
+            return [{k: columns[k][j] for k in columns} for j in range(len(indices))]
+        columns = [self._fetch(d, indices) for d in self.datasets]
+        return [tuple(c[j] for c in columns) for j in range(len(indices))]
+
+    def __len__(self):
+        return self._length
 
 
 class ChainDataset(IterableDataset):

@@ -170,6 +170,12 @@ class LRScheduler:
         """The learning rates of the groups as last set by this scheduler."""
         return self._last_lr
 
+    def get_lr(self):
+        """The next learning rate of each parameter group; every scheduler defines it (a
+        custom scheduler subclasses `LRScheduler` and overrides this, as in PyTorch)."""
+        raise NotImplementedError(f"{type(self).__name__} must define get_lr(), returning one "
+                                  f"learning rate per parameter group")
+
     def step(self, epoch=None):
         """Advance one epoch and set the groups' learning rates (call after
         `optimizer.step()`). `epoch` is deprecated: it jumps to that epoch, using the closed
