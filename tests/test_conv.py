@@ -393,3 +393,23 @@ def test_scratch_buffers_never_leak_into_results_and_are_per_thread():
     for t in threads:
         t.join()
     assert not errors, errors
+
+
+def test_conv_errors_show_the_shape_given_unbatched_and_before_padding_modes():
+    with pytest.raises(RuntimeError, match=re.escape(
+            "got input of shape (8, 28, 28) with 8 channels; the layout is (C, H, W)")):
+        nn.Conv2d(3, 16, 3)(autograd.zeros(8, 28, 28))
+    reflect = nn.Conv2d(3, 16, 3, padding=1, padding_mode="reflect")
+    with pytest.raises(RuntimeError, match=re.escape(
+            "got input of shape (8, 1, 28, 28) with 1 channel; the layout is (N, C, H, W)")):
+        reflect(autograd.zeros(8, 1, 28, 28))
+    with pytest.raises(RuntimeError, match=re.escape("but got input of size: [28, 28]")):
+        reflect(autograd.zeros(28, 28))
+    with pytest.raises(RuntimeError, match=re.escape(
+            "conv1d: expected input with 3 channels (weight of shape (16, 3, 3), groups=1), got "
+            "input of shape (5, 28) with 5 channels; the layout is (C, L)")):
+        nn.Conv1d(3, 16, 3, padding=1, padding_mode="circular")(autograd.zeros(5, 28))
+    with pytest.raises(RuntimeError, match=re.escape(
+            "conv_transpose2d: expected input with 3 channels (weight of shape (3, 2, 3, 3), "
+            "groups=1), got input of shape (4, 5, 5) with 4 channels")):
+        F.conv_transpose2d(autograd.zeros(4, 5, 5), autograd.zeros(3, 2, 3, 3))

@@ -302,14 +302,16 @@ def _check_weight(input, weight, bias, groups, spatial, op, transposed=False):
                            f"({channels}, {kernel}), got shape {shape}")
     if groups < 1:
         raise RuntimeError(f"{op}: non-positive groups is not supported, got groups={groups}")
-    c = input.shape[1]
+    c = input.shape[-spatial - 1]
     wshape = tuple(weight.shape)
     expected = wshape[0] if transposed else wshape[1] * groups
     if c != expected:
+        layout = _layout(spatial) if input.ndim == spatial + 2 else \
+            "(C, L)" if spatial == 1 else "(C, H, W)"
         raise RuntimeError(f"{op}: expected input with {expected} channels (weight of shape "
                            f"{wshape}, groups={groups}), got input of shape "
                            f"{tuple(input.shape)} with {c} channel{'s' if c != 1 else ''}; "
-                           f"the layout is {_layout(spatial)}")
+                           f"the layout is {layout}")
     divides = wshape[0] % groups == 0
     if not divides:
         raise RuntimeError(f"{op}: {'in' if transposed else 'out'}_channels (weight.shape[0] = "
@@ -327,6 +329,15 @@ def _check_weight(input, weight, bias, groups, spatial, op, transposed=False):
         if bias.dtype != input.dtype:
             raise RuntimeError(f"{op}: bias ({bias.dtype}) and input ({input.dtype}) must have "
                                f"the same dtype")
+
+
+def check_conv_args(input, weight, bias, groups, spatial, op, transposed=False):
+    """Validate a convolution's input rank and layout, weight, bias and groups (the errors
+    name the layout, the given shapes and the channel counts); True for an unbatched
+    input. The modules call it before padding, so errors show the shape the user passed."""
+    unbatched = _check_input(input, spatial, op)
+    _check_weight(input, weight, bias, groups, spatial, op, transposed)
+    return unbatched
 
 
 def _resolve_padding(padding, kernel, dilation, stride, n, op):
@@ -352,10 +363,9 @@ def _resolve_padding(padding, kernel, dilation, stride, n, op):
 
 
 def _conv(input, weight, bias, stride, padding, dilation, groups, spatial, op):
-    unbatched = _check_input(input, spatial, op)
+    unbatched = check_conv_args(input, weight, bias, groups, spatial, op)
     if unbatched:
         input = input.unsqueeze(0)
-    _check_weight(input, weight, bias, groups, spatial, op)
     kernel = tuple(weight.shape[2:])
     stride = ntuple(stride, spatial, "stride", op)
     dilation = ntuple(dilation, spatial, "dilation", op)
@@ -401,10 +411,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
                     spatial, op):
-    unbatched = _check_input(input, spatial, op)
+    unbatched = check_conv_args(input, weight, bias, groups, spatial, op, transposed=True)
     if unbatched:
         input = input.unsqueeze(0)
-    _check_weight(input, weight, bias, groups, spatial, op, transposed=True)
     kernel = tuple(weight.shape[2:])
     stride = ntuple(stride, spatial, "stride", op)
     dilation = ntuple(dilation, spatial, "dilation", op)

@@ -12,7 +12,7 @@ import math
 import autograd
 
 from .. import functional as F
-from ..functional.conv import ntuple
+from ..functional.conv import check_conv_args, ntuple
 from ..module import Module
 from ..parameter import Parameter
 
@@ -128,6 +128,7 @@ class _Conv(_ConvNd):
     def _conv_forward(self, input, weight, bias):
         conv = F.conv1d if self._dims == 1 else F.conv2d
         if self.padding_mode != "zeros":
+            check_conv_args(input, weight, bias, self.groups, self._dims, conv.__name__)
             padded = autograd.pad(input, self._reversed_padding_repeated_twice,
                                   self.padding_mode)
             return conv(padded, weight, bias, self.stride, 0, self.dilation, self.groups)
