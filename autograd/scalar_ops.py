@@ -23,7 +23,11 @@ values then raise the engine's usual error.
 
 Arithmetic follows IEEE 754 (as NumPy and PyTorch do) rather than Python: `1/0` is inf,
 `log(0)` is -inf, `sqrt(-1)` and `(-8)**(1/3)` are NaN, instead of raising, so that anomaly
-detection can name the op that produced them.
+detection can name the op that produced them. At the special points the results are
+PyTorch's (checked against it in tests/test_scalar_torch.py): relu keeps -0.0 and passes a
+NaN's gradient, abs takes sign(NaN) = 0, max/min give both sides the gradient where one is
+NaN, `x ** 0.5` and `x ** -0.5` are a square root and its reciprocal, and `a / b` computes
+its b-gradient as (a / b) / b, so it does not overflow through b * b.
 """
 import math
 
