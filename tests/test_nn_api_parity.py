@@ -325,3 +325,11 @@ def test_nn_uses_only_the_public_autograd_api(path):
                           r"\._(wrap|data|check_available)\b", re.MULTILINE)
     found = internal.search(source)
     assert found is None, f"nn/{path} uses autograd internals: {found.group(0)!r}"
+
+
+def test_target_shape_errors_name_the_expected_and_given_shapes():
+    with pytest.raises(RuntimeError, match=r"input1 \(2, 3\), input2 \(2, 3\) and target \(3,\)"):
+        F.cosine_embedding_loss(autograd.rand(2, 3), autograd.rand(2, 3), autograd.ones(3))
+    with pytest.raises(RuntimeError, match=r"input's shape \(2, 3\); the target's shape is "
+                                           r"\(2, 4\)"):
+        F.cross_entropy(autograd.rand(2, 3), autograd.rand(2, 4))

@@ -86,8 +86,9 @@ def _check_target_shape(target, shape, op):
     if not shape:
         raise ValueError(f"{op}: input must have a class dimension; got a 0-d tensor")
     if values.dtype != np.int64 and values.dtype != np.uint8:
-        hint = " (or pass class probabilities of the input's shape)" \
-            if op == "cross_entropy" and values.dtype.kind == "f" else ""
+        hint = (f" (or pass class probabilities of the input's shape {tuple(shape)}; the "
+                f"target's shape is {tuple(values.shape)})"
+                if op == "cross_entropy" and values.dtype.kind == "f" else "")
         raise RuntimeError(f"{op}: expected target dtype to be Long or Byte (class indices), "
                            f"but got {target.dtype}; convert the targets with "
                            f"target.long(){hint}")

@@ -356,6 +356,15 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         raise RuntimeError(f"cosine_embedding_loss: {dim}D target tensor expects {dim + 1}D "
                            f"input tensors, but found inputs with sizes {tuple(input1.shape)} "
                            f"and {tuple(input2.shape)}.")
+    try:
+        np.broadcast_shapes(tuple(input1.shape), tuple(input2.shape))
+        np.broadcast_shapes(tuple(input1.shape[:dim]), tuple(input2.shape[:dim]),
+                            tuple(target.shape))
+    except ValueError:
+        raise RuntimeError(f"cosine_embedding_loss: expected input1 and input2 of shape (N, D) "
+                           f"(or (D)) and a target of shape (N) (or ()), broadcastable to each "
+                           f"other, got input1 {tuple(input1.shape)}, input2 "
+                           f"{tuple(input2.shape)} and target {tuple(target.shape)}") from None
     products = (input1 * input2).sum(dim)
     square1 = (input1 * input1).sum(dim) + 1e-12
     square2 = (input2 * input2).sum(dim) + 1e-12
