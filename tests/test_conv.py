@@ -413,3 +413,13 @@ def test_conv_errors_show_the_shape_given_unbatched_and_before_padding_modes():
             "conv_transpose2d: expected input with 3 channels (weight of shape (3, 2, 3, 3), "
             "groups=1), got input of shape (4, 5, 5) with 4 channels")):
         F.conv_transpose2d(autograd.zeros(4, 5, 5), autograd.zeros(3, 2, 3, 3))
+
+
+def test_geometry_arguments_of_the_wrong_type_are_named():
+    with pytest.raises(TypeError, match="conv_transpose2d: padding must be an int or a tuple"):
+        F.conv_transpose2d(autograd.zeros(1, 3, 8, 8), autograd.zeros(3, 2, 3, 3),
+                           padding="same")
+    with pytest.raises(TypeError, match="Conv2d: kernel_size must be an int or a tuple of 2"):
+        nn.Conv2d(3, 2, "3")
+    with pytest.raises(TypeError, match="max_pool2d: kernel_size"):
+        F.max_pool2d(autograd.zeros(1, 1, 4, 4), 2.5)

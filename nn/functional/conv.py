@@ -264,8 +264,10 @@ def ntuple(value, n, name, op):
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return (int(value),) * n
     try:
+        if isinstance(value, str):
+            raise TypeError
         items = tuple(int(v) for v in value)
-    except TypeError:
+    except (TypeError, ValueError):
         raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got "
                         f"{value!r}") from None
     if len(items) == 1:
