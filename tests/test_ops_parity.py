@@ -13,82 +13,14 @@ from hypothesis import strategies as st
 import autograd
 from autograd.testing import broadcastable_shapes, examples, shapes, tensors
 from autograd.testing.op_registry import REGISTRY
+from autograd.testing.torch_parity import compare_with_torch, error_kind as _kind, run as _run
+from autograd.testing.torch_parity import to_torch as _to_torch
 
 torch = pytest.importorskip("torch")
 
-_ERROR_KINDS = (IndexError, ValueError, TypeError, RuntimeError)
-
 
 def to_torch(value):
-    """The same argument for PyTorch: tensors and arrays copied, containers converted."""
-    if isinstance(value, autograd.Tensor):
-        t = torch.from_numpy(np.array(value._data, copy=True))
-        return t.requires_grad_() if value.requires_grad else t
-    if isinstance(value, np.ndarray):
-        return torch.from_numpy(np.array(value, copy=True))
-    if isinstance(value, (tuple, list)):
-        return type(value)(to_torch(v) for v in value)
-    return value
-
-
-def _outputs(result):
-    return list(result) if isinstance(result, (tuple, list)) else [result]
-
-
-def _kind(error):
-    return next(k for k in _ERROR_KINDS if isinstance(error, k)) if error else None
-
-
-def _run(fn, *args):
-    try:
-        return fn(*args), None
-    except Exception as error:  # noqa: BLE001 - the type is what is compared
-        return None, error
-
-
-def _weights(shape):
-    """Fixed, element-distinct output weights (so a gradient routed to the wrong element
-    shows)."""
-    n = int(np.prod(shape))
-    return np.linspace(0.5, 1.5, n).reshape(shape) if n else np.zeros(shape)
-
-
-def _compare_values(name, ours, theirs):
-    assert len(ours) == len(theirs), f"{name}: {len(ours)} outputs, PyTorch {len(theirs)}"
-    for k, (o, t) in enumerate(zip(ours, theirs)):
-        if not isinstance(t, torch.Tensor):
-            assert o == t, f"{name}: output {k} is {o!r}, PyTorch's {t!r}"
-            continue
-        where = f"{name}: output {k}"
-        assert tuple(o.shape) == tuple(t.shape), f"{where} shape {tuple(o.shape)} vs " \
-                                                 f"{tuple(t.shape)}"
-        assert o.dtype.name == str(t.dtype).split(".")[-1], f"{where} dtype {o.dtype} vs " \
-                                                            f"{t.dtype}"
-        assert o.requires_grad == t.requires_grad, f"{where} requires_grad " \
-                                                   f"{o.requires_grad} vs {t.requires_grad}"
-        np.testing.assert_allclose(o._data, t.detach().numpy(), rtol=1e-7, atol=1e-12,
-                                   equal_nan=True, err_msg=where)
-
-
-def _compare_grads(name, args, targs, ours, theirs):
-    inputs = [(a, t) for a, t in zip(args, targs)
-              if isinstance(a, autograd.Tensor) and a.requires_grad]
-    pairs = [(o, t) for o, t in zip(ours, theirs)
-             if isinstance(o, autograd.Tensor) and o.requires_grad and o.numel()]
-    if not inputs or not pairs:
-        return
-    loss = sum((o * autograd.tensor(_weights(o.shape), dtype=o.dtype)).sum() for o, _ in pairs)
-    tloss = sum((t * torch.tensor(_weights(tuple(t.shape)), dtype=t.dtype)).sum()
-                for _, t in pairs)
-    tgrads, terror = _run(lambda: torch.autograd.grad(
-        tloss, [t for _, t in inputs], allow_unused=True, materialize_grads=True))
-    if terror is not None:  # PyTorch's own backward fails (clamp with a 0-d input and
-        return              # broadcast bounds): nothing to compare with
-    grads = autograd.grad(loss, [a for a, _ in inputs], allow_unused=True,
-                          materialize_grads=True)
-    for k, (g, tg) in enumerate(zip(grads, tgrads)):
-        np.testing.assert_allclose(g._data, tg.numpy(), rtol=1e-7, atol=1e-12, equal_nan=True,
-                                   err_msg=f"{name}: gradient of differentiable input {k}")
+    return _to_torch(value, torch)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, spec in REGISTRY.items() if spec.parity))
@@ -99,17 +31,8 @@ def test_matches_torch(name):
     @settings(max_examples=examples(10), deadline=None)
     @given(spec.args)
     def compare(args):
-        args = tuple(args)
-        targs = to_torch(args)
-        ours, error = _run(spec.call, autograd, *args)
-        theirs, terror = _run(torch_call, torch, *targs)
-        assert _kind(error) == _kind(terror), (
-            f"{name}: glassgrad raised {error!r}, PyTorch raised {terror!r}")
-        if error is not None:
-            return
-        ours, theirs = _outputs(ours), _outputs(theirs)
-        _compare_values(name, ours, theirs)
-        _compare_grads(name, args, targs, ours, theirs)
+        compare_with_torch(name, spec.call, torch_call, args, libs=(autograd, torch),
+                           torch=torch)
 
     compare()
 

@@ -20,7 +20,7 @@ from .cases import along_dim, binary, bool_mask, reduction, ternary, unary
 from .check_op import ALL_CHECKS
 from .strategies import away_from, finite, positive, shapes, tensors, within
 
-__all__ = ["OpSpec", "REGISTRY", "register"]
+__all__ = ["OpSpec", "REGISTRY", "register", "registry_params"]
 
 
 @dataclass(frozen=True)
@@ -33,18 +33,31 @@ class OpSpec:
     checks: tuple = ALL_CHECKS
     torch_call: Callable = None     # PyTorch's spelling when it differs from `call`
     parity: bool = True             # compare with PyTorch in tests/test_ops_parity.py
+    known_bug: str = ""             # a reported bug of the op this entry finds: its property
+                                    # test is expected to fail (xfail, strict) until fixed
     notes: str = field(default="", compare=False)
 
 
 REGISTRY = {}
 
 
-def register(name, call, args, *, op=None, **options):
-    """Add an entry; `op` defaults to the part of `name` before '['."""
-    if name in REGISTRY:
+def register(name, call, args, *, op=None, registry=None, **options):
+    """Add an entry to `registry` (default `REGISTRY`); `op` defaults to the part of `name`
+    before '['."""
+    registry = REGISTRY if registry is None else registry
+    if name in registry:
         raise ValueError(f"op registry: duplicate entry {name!r}")
-    REGISTRY[name] = OpSpec(name=name, op=op or name.split("[")[0], call=call, args=args,
+    registry[name] = OpSpec(name=name, op=op or name.split("[")[0], call=call, args=args,
                             **options)
+
+
+def registry_params(registry):
+    """The names of `registry`'s entries as pytest params for its property test, sorted; an
+    entry that finds a reported bug of its op (`known_bug`) is expected to fail, strictly:
+    once the op is fixed the suite says so, and the entry's known_bug is removed."""
+    import pytest
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=spec.known_bug))
+            if spec.known_bug else name for name, spec in sorted(registry.items())]
 
 
 def _method(name, *extra):
@@ -101,6 +114,11 @@ register("clamp[tensor_bounds]", lambda lib, x, lo, hi: lib.clamp(x, lo, hi),
 # ------------------------------------------------------------------ reductions
 register("sum", lambda lib, x, d, k: x.sum(d, keepdim=k), reduction())
 register("mean", lambda lib, x, d, k: x.mean(d, keepdim=k), reduction())
+register("mean[empty]", lambda lib, x, d, k: x.mean(d, keepdim=k),
+         reduction(allow_empty=True).filter(lambda a: a[0].numel() == 0),
+         known_bug="the mean of an empty tensor is s * nan, so the second derivative with "
+                   "respect to the output gradient is 0 * nan = nan where PyTorch's is 0 "
+                   "(gradgradcheck fails; reported)")
 register("nansum", lambda lib, x, d, k: lib.nansum(x, d, keepdim=k), reduction())
 # exact zeros (the hard case for prod and cumprod) but no tiny numbers: their y / x formula
 # loses all digits of the second derivative to cancellation below ~1e-20
