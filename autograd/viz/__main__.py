@@ -72,7 +72,8 @@ def build_parser():
     p.add_argument("--max-nodes", type=int, default=500)
     p.add_argument("--module-depth", type=int, help="fold modules deeper than this")
     p.add_argument("--grad-flow", action="store_true",
-                   help="shade by gradient norm (runs a recording-only backward)")
+                   help="shade by gradient norm (a recording-only backward from the output, "
+                   "gradient 1 per output element; nothing written to .grad)")
     p.add_argument("--show-values", action="store_true")
     p.add_argument("--show-grads", action="store_true")
     p.add_argument("--show-saved", action="store_true")
@@ -110,8 +111,6 @@ def main(argv=None):
         options["show_values"] = True
     if args.show_grads:
         options["show_grads"] = True
-    if args.grad_flow and view != "module":
-        options["capture_grads"] = True
     graph = draw(obj, example_input, **options)
     fmt = args.format or (Path(args.out).suffix.lstrip(".") if args.out else "") or "svg"
     out = Path(args.out or f"graph.{fmt}")

@@ -1,12 +1,33 @@
 """`draw`, `to_dot` and `render`: the public entry points of `autograd.viz`."""
+import functools
+import gc
+
+import numpy as np
+
 from .collapse import cap_nodes, collapse_repeats, fold_modules
 from .dot import to_digraph
-from .graph import build_graph, resolve_roots
+from .graph import build_graph, resolve_roots, saved_entries, walk
 from .renderer import VizDigraph, write_picture
 from .trace import capture_grads as _CaptureGrads
 from .trace import trace_modules
 
 __all__ = ["draw", "to_dot", "render", "VIEWS"]
+
+
+def _without_cycle_collector(fn):
+    """Run `fn` with the cycle collector paused: a drawing allocates a few objects per graph
+    node and frees none, so collections would only rescan them (twice as fast for 100,000
+    nodes). Re-entrant: it is restored only by the outermost call."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+    return wrapper
 
 VIEWS = ("backward", "forward", "module")
 
@@ -61,9 +82,10 @@ def _as_args(example_input):
         (example_input,)
 
 
+@_without_cycle_collector
 def draw(root, example_input=None, *, view=None, params=None, show_values=None,
          show_grads=None, show_saved=False, show_ops=True, group_modules=True,
-         module_depth=None, grad_flow=False, capture_grads=False, grads=None, grad_range=None,
+         module_depth=None, grad_flow=False, capture_grads=None, grads=None, grad_range=None,
          max_nodes=500, collapse=True, min_repeats=3, title=None, rankdir=None):
     """Draw a computation graph; returns a `graphviz.Digraph` (shown inline in Jupyter;
     `.source`, `.render(...)`, `.pipe(...)` as usual).
@@ -85,12 +107,17 @@ def draw(root, example_input=None, *, view=None, params=None, show_values=None,
       module_depth: fold modules nested deeper than this into one node each.
     grad_flow: shade nodes and edges by gradient norm (log scale), NaN/Inf in red.
       Gradients come from leaves' `.grad`, Scalars' `.grad`, `grads` (from
-      `with autograd.viz.capture_grads(root) as grads: root.backward()`), or, with
-      `capture_grads=True`, from a recording-only backward run here (gradient 1 per root,
-      nothing written to any `.grad`). grad_range: (lo, hi) norms for the two ends of the
+      `with autograd.viz.capture_grads(root) as grads: root.backward()`), and from a
+      recording-only backward run here (gradient 1 per root, as `root.backward()` of a
+      scalar loss; nothing written to any `.grad`): capture_grads=None (the default) runs it
+      for grad_flow on a Tensor graph when no `grads` are given and the graph is still alive
+      (not freed by a backward() without retain_graph=True); True always, False never.
+      In the module view, the run goes from the model's output, and edges are shaded by the
+      gradient of the tensor they carry. grad_range: (lo, hi) norms for the two ends of the
       scale (default: the graph's own smallest and largest), to compare drawings.
     max_nodes: above this, repeated op chains are folded into "xN" nodes (collapse=True,
-      `min_repeats` repetitions at least), then the rest is summarised in one node.
+      `min_repeats` repetitions at least; the first and last block of a run stay drawn
+      when that fits), then whatever is still over is summarised in one node.
     """
     if view is not None and view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
@@ -116,6 +143,7 @@ def draw(root, example_input=None, *, view=None, params=None, show_values=None,
     return to_digraph(graph, group_modules, module_types(model), rankdir, title)
 
 
+@_without_cycle_collector
 def build(root, *, view=None, params=None, show_values=None, show_grads=None,
           show_saved=False, show_ops=True, module_depth=None, grad_flow=False,
           capture_grads=False, grads=None, grad_range=None, max_nodes=500, collapse=True,
@@ -141,15 +169,41 @@ def build(root, *, view=None, params=None, show_values=None, show_grads=None,
     captured = None
     if grads is not None:
         captured = grads.grads if isinstance(grads, _CaptureGrads) else dict(grads)
+    note = None
+    if capture_grads is None:  # auto: gradient flow over a live Tensor graph with no grads=
+        capture_grads = bool(grad_flow) and grads is None and _tensor_graph(root)
+        if capture_grads and not _graph_alive(starts):
+            capture_grads = False
+            note = ("only leaf gradients shown: backward() has freed the graph (draw before "
+                    "backward(), use retain_graph=True, or pass grads= from capture_grads)")
     if capture_grads:
         captured = dict(captured or {})
-        captured.update(_CaptureGrads(root).run(root).grads)
+        with np.errstate(all="ignore"):  # NaN/Inf are what the drawing is there to show
+            captured.update(_CaptureGrads(root).run(root).grads)
     options = DrawOptions(view, parameter_names(params), show_values, show_grads, show_saved,
                           show_ops)
     graph, _objects = build_graph(starts, outputs, options, captured)
     graph.grad_flow = bool(grad_flow)
     graph.grad_range = tuple(grad_range) if grad_range is not None else None
+    if note:
+        graph.notes.append(note)
     return limit(graph, module_depth, max_nodes, collapse, min_repeats)
+
+
+def _tensor_graph(root):
+    """Whether `root` is Tensors (or grad_fn nodes) only, with a graph behind them."""
+    from ..function import Node
+    from ..tensor import Tensor
+    items = root if isinstance(root, (list, tuple)) else [root]
+    return all(isinstance(r, (Tensor, Node)) for r in items) and \
+        any(getattr(r, "grad_fn", None) is not None or isinstance(r, Node) for r in items)
+
+
+def _graph_alive(starts):
+    """Whether no node of the graph has freed its saved values (a backward could run)."""
+    from ..function import Node
+    objects = walk(starts)[0]
+    return not any(isinstance(o, Node) and saved_entries(o)[1] for o in objects)
 
 
 def limit(graph, module_depth, max_nodes, collapse, min_repeats):
@@ -157,8 +211,11 @@ def limit(graph, module_depth, max_nodes, collapse, min_repeats):
     total = len(graph.nodes)
     graph = fold_modules(graph, module_depth)
     if max_nodes is not None and len(graph.nodes) > max_nodes:
-        if collapse:
-            graph = collapse_repeats(graph, min_repeats)
+        if collapse:  # the first and last block of each run stay drawn, if they fit
+            folded = collapse_repeats(graph, min_repeats, keep_ends=True)
+            if len(folded.nodes) > max_nodes:
+                folded = collapse_repeats(graph, min_repeats)
+            graph = folded
         graph = cap_nodes(graph, max_nodes)
         graph.notes.append(f"{len(graph.nodes)} nodes drawn for {total} (max_nodes="
                            f"{max_nodes})")
@@ -172,7 +229,7 @@ def _draw_model(model, args, view, params, show_values, show_grads, show_saved, 
     if view == "module":
         from .module_graph import build_module_graph
         graph = build_module_graph(model, args, depth=module_depth, grad_flow=grad_flow,
-                                   grad_range=grad_range)
+                                   grad_range=grad_range, capture=capture_grads)
         graph = limit(graph, None, max_nodes, collapse, min_repeats)
         return to_digraph(graph, group_modules, types, rankdir, title)
     from .module_graph import _prepare_inputs

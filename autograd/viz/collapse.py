@@ -9,7 +9,8 @@ re-routes the edges (duplicates and self-loops dropped), then renumbers the node
   path of nodes where each has exactly one *main* input, made by a node used only there; a
   node's small private side inputs (a weight leaf, its transpose) travel with it and count in
   its signature; shared leaves stay outside and keep their edges. In each chain, a block of
-  1 to 8 signatures repeated at least `min_repeats` times in a row is folded.
+  1 to 8 signatures repeated at least `min_repeats` times in a row is folded (with
+  `keep_ends`, all but its first and last block).
 * `cap_nodes(graph, max_nodes)`: the first `max_nodes - 1` nodes in walk order (nearest the
   roots) are kept, the rest become one "... N more nodes" node.
 """
@@ -127,7 +128,7 @@ def _structure(graph):
 
 def _side_inputs(graph, parents, consumers):
     """For each node, whether it is a small private side input (used once, all its inputs
-    private too), and the nodes such an input holds."""
+    private too or shared leaves), and the nodes such an input holds."""
     n = len(graph.nodes)
     side = [None] * n  # list of member ids, or None
     # ids grow away from the roots, so inputs have larger ids than (most of) their users:
@@ -138,6 +139,8 @@ def _side_inputs(graph, parents, consumers):
         members = [i]
         for p in parents[i]:
             if side[p] is None:
+                if not parents[p] and consumers[p] > 1:
+                    continue  # a shared leaf (x in x * c_i for every i): stays outside
                 members = None
                 break
             members.extend(side[p])
@@ -146,8 +149,10 @@ def _side_inputs(graph, parents, consumers):
     return side
 
 
-def collapse_repeats(graph, min_repeats=3):
-    """Fold runs of repeated op chains into "xN" nodes (see the module docstring)."""
+def collapse_repeats(graph, min_repeats=3, keep_ends=False):
+    """Fold runs of repeated op chains into "xN" nodes (see the module docstring); with
+    `keep_ends`, the first and last block of each run stay drawn, so the picture shows what
+    is repeated (with its names) and where the run starts and ends."""
     parents, consumers = _structure(graph)
     side = _side_inputs(graph, parents, consumers)
     nodes = graph.nodes
@@ -180,19 +185,21 @@ def collapse_repeats(graph, min_repeats=3):
         chain = [end]  # from the output end towards the inputs
         while main_parent[chain[-1]] is not None:
             chain.append(main_parent[chain[-1]])
-        if len(chain) < 2 * min_repeats:
+        if len(chain) < min_repeats:
             continue
         chain.reverse()
         sigs = [signature(i) for i in chain]
         runs += _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep,
-                           min_repeats)
+                           min_repeats, keep_ends)
     if not runs:
         return graph
 
     def make(new, key, members):
         reps, period = key[1], key[2]
         names = " → ".join(period)
-        lines = [f"{reps} × [{names}]", f"{len(members)} nodes folded"]
+        lines = [f"{reps} × [{names}]"] + ([key[4]] if key[4] else [])
+        lines.append(f"{len(members)} nodes folded")
+        lines += _module_span(members)
         lines += _grad_span(members)
         node = new.add("repeat", f"×{reps}", lines, _common_module(members),
                        _worst_grad(members), sig=f"repeat:{names}")
@@ -202,7 +209,21 @@ def collapse_repeats(graph, min_repeats=3):
     return graph
 
 
-def _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep, min_repeats):
+def _module_span(members):
+    """A line naming the first and last module among merged nodes, when they differ."""
+    modules = [m.module for m in members if m.module]
+    if len(set(modules)) < 2:
+        return []
+    ordered = sorted(set(modules), key=_natural)
+    return [f"modules {ordered[0]} … {ordered[-1]}"]
+
+
+def _natural(path):
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split(".")]
+
+
+def _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep, min_repeats,
+               keep_ends=False):
     """Fold the repeated blocks of one chain into groups of `rep`; returns how many."""
     n = len(chain)
     i = 0
@@ -223,13 +244,34 @@ def _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep, min_repeats)
             continue
         names = tuple(nodes[chain[i + k]].title or nodes[chain[i + k]].kind
                       for k in range(best_period))
-        key = ("repeat", best_reps, names, chain[i])
-        for pos in range(i, i + best_reps * best_period):
+        first, reps = i, best_reps
+        if keep_ends and best_reps >= 3:
+            first, reps = i + best_period, best_reps - 2
+        key = ("repeat", reps, names, chain[first],
+               _side_text(chain[first: first + best_period], nodes, side, parents,
+                          main_parent))
+        for pos in range(first, first + reps * best_period):
             for member in _with_side(chain[pos], side, parents, main_parent):
                 rep[member] = key
         folded += 1
         i += best_reps * best_period
     return folded
+
+
+def _side_text(block, nodes, side, parents, main_parent):
+    """What each repeated block takes besides its main input: `with exp, mul; 2 leaves`."""
+    ops, leaves = [], 0
+    for i in block:
+        for member in _with_side(i, side, parents, main_parent)[1:]:
+            node = nodes[member]
+            if node.kind == "leaf" or not parents[member]:
+                leaves += 1
+            elif (node.title or node.kind) not in ops:
+                ops.append(node.title or node.kind)
+    parts = [", ".join(ops)] if ops else []
+    if leaves:
+        parts.append(_count(leaves, "leaf") if leaves == 1 else f"{leaves} leaves")
+    return ("with " + "; ".join(parts)) if parts else ""
 
 
 def _with_side(i, side, parents, main_parent):

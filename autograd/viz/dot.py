@@ -8,7 +8,9 @@ Gradient-flow colouring maps the gradient norm of each node on a log scale,
 `t = (log10 ||g|| - log10 lo) / (log10 hi - log10 lo)` clipped to [0, 1], to a palette from
 near-white (t = 0: vanishing) to dark blue (t = 1: the largest); edges get the
 colour of the gradient they carry and a width growing with t. A NaN or infinite gradient is
-red, with the word on the node, whatever the scale; an exactly zero gradient is grey.
+red, with the word on the node, whatever the scale; an exactly zero gradient is grey; a node
+whose gradient is not known (a module without parameters, a Scalar op) is drawn dashed,
+unfilled.
 """
 import math
 
@@ -20,7 +22,7 @@ GRAD_NONFINITE_COLOUR = "#e31a1c"
 GRAD_ZERO_COLOUR = "#d9d9d9"
 _PALETTE = [(0.0, (0xf7, 0xfb, 0xff)), (0.25, (0xde, 0xeb, 0xf7)), (0.5, (0x9e, 0xca, 0xe1)),
             (0.75, (0x42, 0x92, 0xc6)), (1.0, (0x08, 0x45, 0x94))]
-_EDGE_PALETTE = [(0.0, (0xc6, 0xdb, 0xef)), (0.5, (0x42, 0x92, 0xc6)), (1.0, (0x08, 0x30, 0x6b))]
+_EDGE_PALETTE = [(0.0, (0xa6, 0xbd, 0xdb)), (0.5, (0x42, 0x92, 0xc6)), (1.0, (0x08, 0x30, 0x6b))]
 _DARK = 0.7  # above this position the fill is dark enough for white text
 
 _STYLE = {
@@ -64,10 +66,10 @@ def grad_colour(grad, grad_range, edge=False):
 
 
 def auto_grad_range(graph):
-    """(lo, hi): the smallest and largest finite, non-zero gradient norms of the graph (a
-    decade wide at least)."""
-    norms = [n.grad.norm for n in graph.nodes
-             if n.grad is not None and not n.grad.nonfinite and n.grad.norm > 0]
+    """(lo, hi): the smallest and largest finite, non-zero gradient norms of the graph's
+    nodes and edges (a decade wide at least)."""
+    grads = [n.grad for n in graph.nodes] + [e.grad for e in graph.edges]
+    norms = [g.norm for g in grads if g is not None and not g.nonfinite and g.norm > 0]
     if not norms:
         return (1e-3, 1.0)
     lo, hi = min(norms), max(norms)
@@ -109,7 +111,12 @@ def _label(node, grad_flow, module_types):
 def _node_attrs(node, graph):
     style = dict(_FORWARD_OP if node.kind == "op" and graph.view == "forward" else
                  _STYLE.get(node.kind, _STYLE["op"]))
-    if graph.grad_flow and node.grad is not None:
+    if graph.grad_flow and node.grad is None and node.kind not in ("more",):
+        # no gradient known: neither filled (white is "vanishing") nor grey ("zero")
+        style["style"] = "dashed" + (",rounded" if "rounded" in style.get("style", "") else "")
+        style["color"] = "#7f7f7f"
+        style.pop("fillcolor", None)
+    elif graph.grad_flow:
         style["fillcolor"] = grad_colour(node.grad, graph.grad_range)
         if "filled" not in style.get("style", ""):
             style["style"] = (style.get("style", "") + ",filled").strip(",")
@@ -174,8 +181,14 @@ def to_digraph(graph, group_modules=True, module_types=None, rankdir=None, title
     emit(dot, "")
     for e in graph.edges:
         attrs = {}
-        if e.label:
-            attrs["label"] = _escape(e.label)
+        label = e.label
+        if graph.grad_flow and e.grad is not None and graph.view == "module":
+            from .summary import format_number  # the module view: numbers on the edges
+            g = e.grad
+            label += f"\n⚠ {g.nonfinite}" if g.nonfinite else \
+                f"\n‖grad‖ {format_number(g.norm)}"
+        if label:
+            attrs["label"] = _escape(label)
         if graph.grad_flow and e.grad is not None:
             attrs["color"] = grad_colour(e.grad, graph.grad_range, edge=True)
             t = 1.0 if e.grad.nonfinite else (
@@ -189,7 +202,7 @@ def to_digraph(graph, group_modules=True, module_types=None, rankdir=None, title
         from .summary import format_number
         lo, hi = graph.grad_range
         caption.append(f"gradient norm (log scale): white {format_number(lo)} … dark blue "
-                       f"{format_number(hi)}; red = NaN/Inf; grey = 0")
+                       f"{format_number(hi)}; red = NaN/Inf; grey = 0; dashed = not known")
     if caption:
         dot.attr(label="\\n".join(_escape(c) for c in caption), labelloc="b", fontsize="10",
                  fontname="Helvetica")

@@ -20,6 +20,8 @@ Shapes and values of intermediate tensors are not kept by the graph itself; they
 where the graph has them: the roots, the values saved for backward, a custom Function's
 output metadata, shapes recorded by `trace_modules`, and captured gradients.
 """
+import re
+
 from .. import function as _function
 from ..function import AccumulateGrad, Node, _OUTPUT
 from ..scalar import Scalar
@@ -163,7 +165,7 @@ class _Facts:
     """What is known of each (node, output_nr) value: shape, dtype, values, label, grad."""
 
     def __init__(self, objects, outputs, grads, values=True):
-        self.shape, self.values, self.label = {}, {}, {}
+        self.shape, self.dtype, self.values, self.label = {}, {}, {}, {}
         self.grads = grads or {}
         for t, node, nr in outputs:
             self._learn((node, nr), t._data, t.label)
@@ -174,10 +176,14 @@ class _Facts:
             if meta and "output_shapes" in meta:
                 for nr, shape in meta["output_shapes"].items():
                     self.shape.setdefault((obj, nr), tuple(shape))
+                for nr, dtype in meta.get("output_dtypes", {}).items():
+                    self.dtype.setdefault((obj, nr), dtype)
             out_meta = obj.__dict__.get("_out_meta")
             if out_meta:
-                for nr, (shape, _dtype) in enumerate(out_meta):
+                for nr, (shape, dtype) in enumerate(out_meta):
                     self.shape.setdefault((obj, nr), tuple(shape))
+                    if dtype is not None:
+                        self.dtype.setdefault((obj, nr), getattr(dtype, "name", str(dtype)))
             for entry in saved_entries(obj)[0]:
                 owner = entry[1]
                 if owner is _OUTPUT:
@@ -192,6 +198,7 @@ class _Facts:
     def _learn(self, key, array, label):
         if hasattr(array, "shape"):
             self.shape.setdefault(key, tuple(array.shape))
+            self.dtype.setdefault(key, str(array.dtype))
             self.values.setdefault(key, array)
         if label is not None:
             self.label.setdefault(key, label)
@@ -269,8 +276,8 @@ class _Builder:
         shape = f.shape.get(key)
         values = f.values.get(key)
         if shape is not None:
-            dtype = f" {values.dtype}" if values is not None else ""
-            lines.append(f"{format_shape(shape)}{dtype}")
+            dtype = f.dtype.get(key)
+            lines.append(format_shape(shape) + (f" {dtype}" if dtype else ""))
         if self.o.show_values and values is not None:
             lines.append("data " + summarize_values(values))
         grad = f.grad_of(key[0], key[1]) if key[0] in f.grads else None
@@ -279,14 +286,22 @@ class _Builder:
         return lines, grad
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[0-9])(?=[A-Z][a-z])")
+
+
 def short_op_name(node):
-    """`MulBackward0` -> `mul`: the forward operation's name."""
+    """The forward operation's name, PyTorch's function name where there is one:
+    `MulBackward0` -> `mul`, `NllLossBackward0` -> `nll_loss`, `_LinearBackward` -> `linear`,
+    `Log10Backward0` -> `log10`; a name that is not CamelCase is kept as it is."""
     name = node.name()
-    for suffix in ("Backward0", "Backward1", "Backward"):
+    for suffix in ("Backward0", "Backward1", "Backward2", "Backward"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
-    return name.lower() if name[:1].isupper() and name[1:].islower() else name
+    bare = name.lstrip("_")
+    if bare[:1].isupper() and bare.isalnum():
+        return _CAMEL.sub("_", bare).lower()
+    return name
 
 
 def build_backward(objects, edges, outputs, options, facts):

@@ -16,8 +16,8 @@ import numpy as np
 from ..function import AccumulateGrad
 from ..tensor import Tensor
 from .graph import VizGraph, short_op_name
-from .summary import GradInfo, format_number, format_shape
-from .trace import flatten_tensors, trace_modules
+from .summary import GradInfo, format_number, format_shape, grad_info
+from .trace import capture_grads, flatten_tensors, trace_modules
 
 __all__ = ["build_module_graph"]
 
@@ -44,17 +44,18 @@ def _describe(module):
     return f"{name}({extra})" if extra else name
 
 
-def _param_grad(module):
-    """GradInfo over a module's own parameters' `.grad` (None when none has one)."""
+def _param_grad(module, captured=None):
+    """GradInfo over a module's parameters' gradients: those `captured` ({id(param):
+    array}) when given, else their `.grad` (None when none has one)."""
     if not hasattr(module, "parameters"):
         return None
     total, nonfinite, seen = 0.0, "", False
     for p in module.parameters():
-        g = getattr(p, "grad", None)
+        g = captured.get(id(p)) if captured is not None else getattr(p, "grad", None)
         if g is None:
             continue
         seen = True
-        data = g.data
+        data = np.asarray(getattr(g, "data", g))
         finite = np.isfinite(data)
         if not finite.all():
             nonfinite = "NaN" if np.isnan(data).any() else "Inf"
@@ -63,6 +64,28 @@ def _param_grad(module):
         return None
     norm = math.sqrt(total)
     return GradInfo(norm, nonfinite, (), format_number(norm))
+
+
+def _capture(outputs):
+    """A recording-only backward from `outputs` (gradient 1 everywhere, nothing written to
+    `.grad`): ({(grad_fn, output_nr) or ('tensor', id): GradInfo} of the tensors, {id(param):
+    array} of the leaves)."""
+    roots = [t for t in outputs if t.grad_fn is not None]
+    if not roots:
+        return {}, {}
+    with np.errstate(all="ignore"):
+        grads = capture_grads(roots).run(roots).grads
+    tensors, leaves = {}, {}
+    for node, per_output in grads.items():
+        if isinstance(node, AccumulateGrad):
+            if per_output and per_output[0] is not None:
+                leaves[id(node.variable)] = per_output[0]
+                tensors[("tensor", id(node.variable))] = grad_info(per_output[0])
+            continue
+        for nr, g in enumerate(per_output):
+            if g is not None:
+                tensors[(node, nr)] = grad_info(g)
+    return tensors, leaves
 
 
 def _param_count(module):
@@ -83,8 +106,14 @@ def _prepare_inputs(args):
     return tuple(prepared)
 
 
-def build_module_graph(model, args, depth=None, grad_flow=False, grad_range=None):
-    """The module-level VizGraph (see the module docstring)."""
+def build_module_graph(model, args, depth=None, grad_flow=False, grad_range=None,
+                       capture=None):
+    """The module-level VizGraph (see the module docstring).
+
+    With grad_flow, a recording-only backward from the output (as `output.sum().backward()`,
+    nothing written to `.grad`) shades each module by its parameters' gradient norm and
+    each edge by the gradient of the tensor it carries; capture=False uses the parameters'
+    own `.grad` instead (from the caller's backward of a real loss), for the modules only."""
     if depth is not None and depth < 1:
         raise ValueError(f"module_depth must be 1 or more, got {depth}")
     args = _prepare_inputs(args)
@@ -99,6 +128,9 @@ def build_module_graph(model, args, depth=None, grad_flow=False, grad_range=None
             chosen.append(call)
     if not chosen:  # the model is one module with no children: draw it as one node
         chosen = [c for c in calls if c.name == ""]
+    tensor_grads, param_grads = {}, None
+    if grad_flow and capture is not False:
+        tensor_grads, param_grads = _capture(flatten_tensors(output))
     graph = VizGraph("module")
     graph.grad_flow = bool(grad_flow)
     graph.grad_range = tuple(grad_range) if grad_range is not None else None
@@ -106,7 +138,8 @@ def build_module_graph(model, args, depth=None, grad_flow=False, grad_range=None
     input_nodes = []
     for i, a in enumerate(a for a in args if isinstance(a, Tensor)):
         node = graph.add("input", "input" if len(args) == 1 else f"input {i}",
-                         [f"{format_shape(a.shape)} {a.dtype.name}"], sig="input")
+                         [f"{format_shape(a.shape)} {a.dtype.name}"], sig="input",
+                         grad=tensor_grads.get(("tensor", id(a))))
         input_nodes.append((a, node))
         producers[("tensor", id(a))] = node
     times_called = {}
@@ -120,26 +153,29 @@ def build_module_graph(model, args, depth=None, grad_flow=False, grad_range=None
             lines.append(f"{count:,} params")
         parent = call.name.rsplit(".", 1)[0] if "." in call.name else None
         node = graph.add("module", title, lines, parent,
-                         _param_grad(call.module) if grad_flow else None,
+                         _param_grad(call.module, param_grads) if grad_flow else None,
                          sig=f"module:{lines[0]}")
         call_node = node
         for t in call.inputs:
-            _connect(graph, t, call_node, producers, input_nodes)
+            _connect(graph, t, call_node, producers, input_nodes, tensor_grads)
         for t in call.outputs:
             producers.setdefault(_key(t), call_node)
     for i, t in enumerate(flatten_tensors(output)):
         out = graph.add("output", "output" if i == 0 else f"output {i}",
-                        [f"{format_shape(t.shape)} {t.dtype.name}"], sig="output")
-        _connect(graph, t, out, producers, input_nodes)
+                        [f"{format_shape(t.shape)} {t.dtype.name}"], sig="output",
+                        grad=tensor_grads.get(_key(t)))
+        _connect(graph, t, out, producers, input_nodes, tensor_grads)
     return graph
 
 
-def _connect(graph, t, dst, producers, input_nodes):
-    """Edges into `dst` from whatever made tensor `t` (see the module docstring)."""
+def _connect(graph, t, dst, producers, input_nodes, grads):
+    """Edges into `dst` from whatever made tensor `t` (see the module docstring), carrying
+    the gradient of `t` where `grads` has it."""
     label = format_shape(t.shape)
+    grad = grads.get(_key(t))
     direct = producers.get(_key(t)) or producers.get(("tensor", id(t)))
     if direct is not None:
-        graph.connect(direct, dst, label)
+        graph.connect(direct, dst, label, grad)
         return
     if t.grad_fn is None:
         return  # a constant: nothing drew it
@@ -170,4 +206,4 @@ def _connect(graph, t, dst, producers, input_nodes):
         via = via[:_MAX_VIA] + ["…"]
     text = label + ("\nvia " + ", ".join(via) if via else "")
     for src in found:
-        graph.connect(src, dst, text)
+        graph.connect(src, dst, text, grad)

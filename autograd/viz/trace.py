@@ -9,7 +9,8 @@ from its outputs and stopping at nodes that existed before the call: its inputs'
 leaves, and nodes tagged by an earlier, non-nested module call. Each node found gets
 `node.metadata['module'] = 'features.0'` (the innermost module that made it: inner calls
 finish first and tag first) and `node.metadata['module_call']`, and each output's grad_fn
-records its shape in `metadata['output_shapes']`. A node made inside a module from a tensor
+records its shape and dtype in `metadata['output_shapes']` and
+`metadata['output_dtypes']`. A node made inside a module from a tensor
 that is neither an input nor a parameter and that was computed before tracing began (state
 kept across calls, as an RNN's hidden state) may be tagged too: tag such tensors by running
 their producer under the trace as well.
@@ -115,8 +116,9 @@ def _tag(call):
         fn = t.grad_fn
         if fn is None:
             continue
-        shapes = fn.metadata.setdefault("output_shapes", {})
-        shapes[t.output_nr] = tuple(t.shape)
+        meta = fn.metadata
+        meta.setdefault("output_shapes", {})[t.output_nr] = tuple(t.shape)
+        meta.setdefault("output_dtypes", {})[t.output_nr] = t.dtype.name
         if fn not in seen:
             seen.add(fn)
             stack.append(fn)
