@@ -11,6 +11,10 @@ small network can be drawn and stepped through by hand. For real work use the Te
     for p in model.parameters():
         p.data -= 0.05 * p.grad
 
+Inputs are a list of Scalars or numbers, or one sample as a 1-D Tensor (a row `X[i]` of a
+data set such as `nn.datasets.moons`): its values are read as numbers, or, when it requires
+grad, as Scalars connected to it (`Scalar.from_tensor`).
+
 Weights start uniform in [-1, 1] and biases at 0 (micrograd's choice), drawn from glassgrad's
 generator, so `autograd.manual_seed(s)` makes a model reproducible.
 """
@@ -18,6 +22,21 @@ import autograd
 from autograd import Scalar
 
 __all__ = ["Module", "Neuron", "Layer", "MLP"]
+
+
+def _as_inputs(x, who):
+    """The inputs `x` as a sequence of Scalars or numbers (a 1-D Tensor is unpacked, a lone
+    Scalar or number - a one-neuron layer's output - is one input)."""
+    if isinstance(x, (Scalar, int, float)):
+        return [x]
+    if isinstance(x, autograd.Tensor):
+        if x.dim() != 1:
+            raise ValueError(f"{who} takes one sample: a 1-D tensor of inputs, got a tensor of "
+                             f"shape {tuple(x.shape)}; pass one row X[i] at a time")
+        if x.requires_grad and autograd.is_grad_enabled():
+            return [Scalar.from_tensor(x[i]) for i in range(x.shape[0])]
+        return x.tolist()
+    return x
 
 
 class Module:
@@ -50,7 +69,10 @@ class Neuron(Module):
         self.nonlin = bool(nonlin)
 
     def __call__(self, x):
-        """The neuron's output for the inputs `x` (Scalars or numbers, `nin` of them)."""
+        """The neuron's output for the inputs `x` (Scalars or numbers, `nin` of them, or a 1-D
+        Tensor)."""
+        if not isinstance(x, list):
+            x = _as_inputs(x, repr(self))
         if len(x) != len(self.w):
             raise ValueError(f"{self!r} expects {len(self.w)} inputs, got {len(x)}")
         act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
@@ -74,6 +96,8 @@ class Layer(Module):
         self.neurons = [Neuron(nin, nonlin=nonlin, generator=generator) for _ in range(nout)]
 
     def __call__(self, x):
+        if not isinstance(x, list):
+            x = _as_inputs(x, f"Layer of {len(self.neurons)} {self.neurons[0]!r}")
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
