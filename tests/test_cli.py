@@ -6,6 +6,7 @@ Runs in-process through `nn.cli.main` (one subprocess checks `python -m nn`)."""
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,14 +128,24 @@ def test_train_cnn_on_toy_points_is_refused_and_cnn_on_digits_trains(tmp_path, c
     assert [type(m).__name__ for m in model][:3] == ["Conv2d", "ReLU", "MaxPool2d"]
 
 
-def test_progress_bar_shows_running_loss_and_accuracy(tmp_path, capsys):
+def test_progress_bar_shows_running_loss_and_accuracy(tmp_path, capsys, monkeypatch):
     pytest.importorskip("tqdm")
     from nn.training import fit
+    import tqdm.auto
+
+    class EveryUpdate(tqdm.auto.tqdm):     # draw every update, however quick
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, mininterval=0, miniters=1, **kwargs)
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", EveryUpdate)
+    lines = []
     fit({"subset": 128, "hidden": [8], "epochs": 2}, tmp_path / "r", progress=True,
-        plots=False, log=lambda *a: None)
+        plots=False, log=lines.append)
     err = capsys.readouterr().err
+    assert [line.split("  ")[0] for line in lines] == ["epoch 1/2", "epoch 2/2"]
     assert "epoch 1/2" in err and "epoch 2/2" in err
-    assert "batch" in err and "train loss" in err and "acc" in err
+    assert "epoch 1/2:" in err and "4/4" in err     # 128 samples, batches of 32
+    assert re.search(r"loss=[0-9.]+", err) and re.search(r"acc=[0-9.]+", err)
 
 
 def test_toy_dataset_run_draws_its_decision_boundary(tmp_path, capsys):

@@ -16,6 +16,7 @@ The resumed run keeps its settings; only `epochs` may be raised (a cosine or one
 schedule keeps the length it was built with).
 """
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -237,12 +238,9 @@ class _Run:
                "time_s": time.perf_counter() - start}
         self.history.append(row)
         self.grad_norms["epochs"].append(train["grad_norms"])
-        line = _epoch_line(row, total)
-        if bar is not None:
-            bar.set_postfix_str(line.split("  ", 1)[1], refresh=True)
+        if bar is not None:   # the bar goes; the epoch's line (never cut) replaces it
             bar.close()
-        else:
-            self.log(line)
+        self.log(_epoch_line(row, total))
         return row
 
     def save(self, row):
@@ -263,9 +261,22 @@ def _layer_label(name, module):
 
 
 def _bar(total, desc):
+    """A tqdm bar on stderr, as wide as the terminal (100 columns where the terminal does
+    not say its size: tqdm hides every bar on a pseudo-terminal of size 0 x 0)."""
     from tqdm.auto import tqdm
-    return tqdm(total=total, desc=desc, unit="batch", leave=True, file=sys.stderr,
-                dynamic_ncols=True)
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):
+        size = os.terminal_size((0, 0))
+    known = size.columns > 0 and size.lines > 0
+    return tqdm(total=total, desc=desc, unit="batch", leave=False, file=sys.stderr,
+                dynamic_ncols=known, ncols=None if known else 120,
+                nrows=None if known else 24, bar_format=_BAR_FORMAT)
+
+
+# tqdm's default without the batches/s, to leave room for the running loss and accuracy
+_BAR_FORMAT = ("{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+               "[{elapsed}<{remaining}{postfix}]")
 
 
 def _epoch_line(row, total):
@@ -306,8 +317,9 @@ def fit(settings, out_dir, *, resume=False, stop_after=None, progress=False, log
 
     settings: keyword settings for `make_config` (None values mean "default" or, on resume,
     "as in the checkpoint"). stop_after: stop after this many epochs of this call (as if
-    interrupted; the run can be resumed). progress: tqdm bars per epoch (else one printed line
-    per epoch through `log`). The summary has the final and best metrics, the test accuracy
+    interrupted; the run can be resumed). progress: a tqdm bar during each epoch (running loss
+    and accuracy), removed at the epoch's end; one line per epoch goes through `log` either
+    way. The summary has the final and best metrics, the test accuracy
     of the best checkpoint, the seconds taken and the files written."""
     out = Path(out_dir)
     if resume:
