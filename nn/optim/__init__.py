@@ -13,7 +13,9 @@ from .rmsprop import RMSprop
 from .adagrad import Adagrad
 from .adadelta import Adadelta
 from .lbfgs import LBFGS
+from .rprop import Rprop
+from .asgd import ASGD
 from . import lr_scheduler
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop",
-           "Adagrad", "Adadelta", "LBFGS", "lr_scheduler"]
+           "Adagrad", "Adadelta", "LBFGS", "Rprop", "ASGD", "lr_scheduler"]

@@ -382,13 +382,14 @@ class Optimizer:
         """Hook for subclasses to refresh cached views of `param_groups` after loading."""
 
 
-_SCALAR_COUNTERS = ("step", "mu_product")
+_SCALAR_COUNTERS = ("step", "mu_product", "eta", "mu")  # 0-d, kept in the `step` dtype
 
 
 def _copy_state_value(param, key, value):
     """A copy of one loaded state entry: tensors copied (floats cast to `param`'s dtype,
-    except the 0-d counters `step` and NAdam's `mu_product`), lists and tuples copied
-    element-wise, numbers kept."""
+    except the 0-d counters `step`, NAdam's `mu_product` and ASGD's `eta` and `mu`, which keep
+    their dtype so that a resumed run rounds as the uninterrupted one), lists and tuples
+    copied element-wise, numbers kept."""
     if isinstance(value, np.ndarray):
         value = _wrap(value, None)
     if isinstance(value, autograd.Tensor):

@@ -1,0 +1,71 @@
+"""Rprop and ASGD: parity with torch.optim over 50 steps, state dict layout, validation."""
+import numpy as np
+import pytest
+
+import autograd
+from nn import optim
+from test_optim import _assert_same, _fresh, _run_side_by_side, _steps
+
+torch = pytest.importorskip("torch")
+
+RPROP = [{}, {"lr": 0.05}, {"lr": 0.05, "etas": (0.3, 1.5)},
+         {"lr": 0.05, "step_sizes": (1e-3, 0.02)}, {"lr": 0.01, "maximize": True},
+         {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.02), "maximize": True}]
+ASGD = [{}, {"lr": 0.05}, {"lr": 0.05, "lambd": 0.1}, {"lr": 0.05, "t0": 10},
+        {"lr": 0.05, "weight_decay": 0.1}, {"lr": 0.01, "maximize": True},
+        {"lr": 0.05, "alpha": 0.5, "t0": 5},
+        {"lr": 0.05, "lambd": 0.1, "t0": 10, "weight_decay": 0.1, "maximize": True}]
+CONFIGS = [("Rprop", kw) for kw in RPROP] + [("ASGD", kw) for kw in ASGD]
+
+
+def _layout(sd):
+    return {i: {k: (tuple(v.shape), str(v.dtype).split(".")[-1]) for k, v in s.items()}
+            for i, s in sd["state"].items()}
+
+
+@pytest.mark.parametrize("name,kwargs", CONFIGS, ids=[f"{n}-{k}" for n, k in CONFIGS])
+def test_parity_with_torch_and_state_dict_layout(name, kwargs):
+    tp, gp, topt, gopt = _run_side_by_side(name, kwargs, seed=2)
+    _assert_same(tp, gp)
+    tsd, gsd = topt.state_dict(), gopt.state_dict()
+    assert _layout(gsd) == _layout(tsd) and gsd["param_groups"] == tsd["param_groups"]
+    for i, state in tsd["state"].items():
+        for key, value in state.items():
+            np.testing.assert_allclose(gsd["state"][i][key].numpy(), value.numpy(),
+                                       rtol=1e-6, atol=1e-6, err_msg=key)
+
+
+@pytest.mark.parametrize("name", ["Rprop", "ASGD"])
+def test_groups_and_skipped_params(name):
+    groups = [([0], {"lr": 0.03}), ([1, 2], {"lr": 0.01})]
+    tp, gp, topt, gopt = _run_side_by_side(name, {"lr": 0.02}, groups=groups, skip=2)
+    _assert_same(tp, gp)
+    assert gp[2] not in gopt.state
+
+
+@pytest.mark.parametrize("name,kwargs", [("Rprop", {"lr": 0.05}), ("ASGD", {"t0": 5})])
+def test_state_dict_round_trip_continues_identically(name, kwargs):
+    ref_params, coeffs, ref_opt = _fresh(name, kwargs)
+    _steps(ref_params, coeffs, ref_opt, 30)
+    params, coeffs, opt = _fresh(name, kwargs)
+    _steps(params, coeffs, opt, 15)
+    saved = opt.state_dict()
+    opt2 = getattr(optim, name)(params, lr=123.0)
+    opt2.load_state_dict(saved)
+    _steps(params, coeffs, opt2, 15)
+    for a, b in zip(params, ref_params):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize("name,kwargs,message", [
+    ("Rprop", {"lr": -1.0}, "Invalid learning rate"),
+    ("Rprop", {"etas": (1.0, 1.2)}, "Invalid eta values"),
+    ("Rprop", {"etas": (0.5, 0.9)}, "Invalid eta values"),
+    ("ASGD", {"lr": -1.0}, "Invalid learning rate"),
+    ("ASGD", {"weight_decay": -0.1}, "Invalid weight_decay value"),
+])
+def test_invalid_hyperparameters_raise_like_torch(name, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        getattr(optim, name)([autograd.ones(2, requires_grad=True)], **kwargs)
+    with pytest.raises(ValueError, match=message):
+        getattr(torch.optim, name)([torch.ones(2, requires_grad=True)], **kwargs)
