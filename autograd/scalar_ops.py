@@ -30,6 +30,7 @@ NaN, `x ** 0.5` and `x ** -0.5` are a square root and its reciprocal, and `a / b
 its b-gradient as (a / b) / b, so it does not overflow through b * b.
 """
 import math
+import operator
 
 from .scalar import (Scalar, _Binary, _Unary, _binary, _fdiv, _fexp, _fcos, _flog, _fpow,
                      _fpow_const, _freed, _fsigmoid, _fsin, _fsqrt, _nan, _number, _unary)
@@ -509,6 +510,7 @@ class _Maximum(_Binary):
     __slots__ = ()
     _op = "max"
     _backward_name = "MaximumBackward0"
+    _loses = staticmethod(operator.lt)  # a loses to b
 
     def _apply(self, g, create_graph):
         a = self._s0
@@ -518,24 +520,16 @@ class _Maximum(_Binary):
         if a == b:
             half = g * 0.5
             return (half, half)
-        return (0.0 if a < b else g, 0.0 if a > b else g)
+        loses = self._loses
+        return (0.0 if loses(a, b) else g, 0.0 if loses(b, a) else g)
 
 
-class _Minimum(_Binary):
+class _Minimum(_Maximum):
     """min(a, b): as `_Maximum`, to the smaller one."""
     __slots__ = ()
     _op = "min"
     _backward_name = "MinimumBackward0"
-
-    def _apply(self, g, create_graph):
-        a = self._s0
-        if a is None:
-            _freed(self)
-        b = self._s1
-        if a == b:
-            half = g * 0.5
-            return (half, half)
-        return (0.0 if a > b else g, 0.0 if a < b else g)
+    _loses = staticmethod(operator.gt)
 
 
 def maximum(a, b):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import autograd
 import nn.functional as F
 from autograd.scalar import Scalar
+from test_scalar import scalar_value_and_grad
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
@@ -82,13 +83,6 @@ SPECIAL_PAIRS = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, 1e300, math.in
                  math.nan]
 
 
-def scalar_run(f, *xs):
-    leaves = [Scalar(x) for x in xs]
-    y = f(*leaves)
-    y.backward()
-    return y.data, [s.grad for s in leaves]
-
-
 def torch_run(f, *xs):
     leaves = [t64(x) for x in xs]
     y = f(*leaves)
@@ -100,7 +94,7 @@ def torch_run(f, *xs):
 def test_unary_ops_match_torch_at_special_points(name, f):
     wrong = []
     for x in SPECIAL:
-        value, (grad,) = scalar_run(f, x)
+        value, (grad,) = scalar_value_and_grad(f, x)
         t_value, (t_grad,) = torch_run(f, x)
         if not (same_value(value, t_value) and same(grad, t_grad)):
             wrong.append((x, value, t_value, grad, t_grad))
@@ -111,7 +105,7 @@ def test_unary_ops_match_torch_at_special_points(name, f):
 def test_binary_ops_match_torch_at_special_points(name, f):
     wrong = []
     for a, b in itertools.product(SPECIAL_PAIRS, repeat=2):
-        value, grads = scalar_run(f, a, b)
+        value, grads = scalar_value_and_grad(f, a, b)
         t_value, t_grads = torch_run(f, a, b)
         if not (same_value(value, t_value) and all(map(same, grads, t_grads))):
             wrong.append((a, b, value, t_value, grads, t_grads))
