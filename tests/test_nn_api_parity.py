@@ -1,7 +1,8 @@
 """nn's public surface against PyTorch's: every module, nn.functional function, nn.init
 function and Module method the nn issue names has PyTorch's parameters (names, kinds and
 defaults), plus parity tests for the smaller pieces (distance modules, Softmax2d, RReLU,
-MultiLabelMarginLoss, TripletMarginWithDistanceLoss, 0-d inputs, state-dict hooks)."""
+MultiLabelMarginLoss, TripletMarginWithDistanceLoss, EmbeddingBag, 0-d inputs, state-dict
+hooks)."""
 import inspect
 import pathlib
 import re
@@ -20,7 +21,7 @@ TF = torch.nn.functional
 MODULES = """Module Parameter Sequential ModuleList ModuleDict ParameterList ParameterDict Identity
 Flatten Unflatten Linear Bilinear Dropout Dropout1d Dropout2d Dropout3d AlphaDropout
 FeatureAlphaDropout BatchNorm1d BatchNorm2d BatchNorm3d LayerNorm GroupNorm RMSNorm
-InstanceNorm1d InstanceNorm2d Embedding ReLU LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh
+InstanceNorm1d InstanceNorm2d Embedding EmbeddingBag ReLU LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh
 Softplus Softsign Hardtanh ReLU6 Hardsigmoid Hardswish LogSigmoid PReLU Softmax LogSoftmax
 Softmin Softmax2d Threshold Tanhshrink Softshrink Hardshrink GLU RReLU MSELoss L1Loss
 SmoothL1Loss HuberLoss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss KLDivLoss
@@ -33,7 +34,7 @@ FUNCTIONS = """linear bilinear relu relu6 leaky_relu elu selu celu gelu silu mis
 softplus softsign hardtanh hardsigmoid hardswish logsigmoid prelu softmax log_softmax softmin
 threshold tanhshrink softshrink hardshrink glu rrelu dropout dropout1d dropout2d dropout3d
 alpha_dropout feature_alpha_dropout batch_norm layer_norm group_norm rms_norm instance_norm
-embedding one_hot normalize pad cosine_similarity pairwise_distance cross_entropy nll_loss
+embedding embedding_bag one_hot normalize pad cosine_similarity pairwise_distance cross_entropy nll_loss
 mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
 binary_cross_entropy_with_logits kl_div cosine_embedding_loss margin_ranking_loss
 hinge_embedding_loss triplet_margin_loss triplet_margin_with_distance_loss poisson_nll_loss
@@ -211,6 +212,11 @@ def test_rrelu_evaluation_matches_torch_and_training_draws_slopes_in_range():
     (lambda: nn.RReLU(0.1, 0.2, True), lambda: tnn.RReLU(0.1, 0.2, True)),
     (lambda: nn.MultiLabelMarginLoss(), lambda: tnn.MultiLabelMarginLoss()),
     (lambda: nn.TripletMarginWithDistanceLoss(), lambda: tnn.TripletMarginWithDistanceLoss()),
+    (lambda: nn.EmbeddingBag(5, 3), lambda: tnn.EmbeddingBag(5, 3)),
+    (lambda: nn.EmbeddingBag(5, 3, max_norm=1.0, norm_type=1, scale_grad_by_freq=True,
+                             mode="sum", padding_idx=-1, sparse=True),
+     lambda: tnn.EmbeddingBag(5, 3, max_norm=1.0, norm_type=1, scale_grad_by_freq=True,
+                              mode="sum", padding_idx=-1, sparse=True)),
 ])
 def test_new_module_reprs_and_state_dicts_match_torch(ours, theirs):
     assert repr(ours()) == repr(theirs())
@@ -313,6 +319,7 @@ OWN_FILES = ["module.py", "containers.py", "parameter.py", "hooks.py", "state_di
              "init.py", "layers/activation.py", "layers/dropout.py", "layers/embedding.py",
              "layers/linear.py", "layers/loss.py", "layers/normalization.py",
              "layers/distance.py", "functional/activation.py", "functional/layers.py",
+             "functional/embedding.py",
              "functional/loss.py", "functional/classification_loss.py", "utils/summary.py",
              "utils/convert_parameters.py"]
 
@@ -333,3 +340,90 @@ def test_target_shape_errors_name_the_expected_and_given_shapes():
     with pytest.raises(RuntimeError, match=r"input's shape \(2, 3\); the target's shape is "
                                            r"\(2, 4\)"):
         F.cross_entropy(autograd.rand(2, 3), autograd.rand(2, 4))
+
+
+# ------------------------------------------------------------------ embedding_bag
+BAGS = [  # (ids, offsets, options)
+    ([1, 2, 4, 5, 4, 3], [0, 2, 2, 5], {}),                       # an empty bag
+    ([[1, 2, 2], [5, 0, 5]], None, {}),                           # 2-D: one bag per row
+    ([1, 2, 4, 5, 4, 3], [0, 2, 4], {"include_last_offset": True}),
+    ([1, 2, 4, 5, 4, 3], [0, 2, 4], {"padding_idx": 4}),
+    ([[1, 2], [2, 2]], None, {"padding_idx": 2}),                # a bag of padding only
+    ([1, 2, 4, 5, 4, 3], [0, 3], {"max_norm": 0.5}),
+    ([1, 1, 3, 0], [0], {}),                                      # repeated ids, ties in max
+    (np.zeros(0, dtype=np.int64), [0, 0], {}),                    # no ids at all
+]
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("ids,offsets,options", BAGS)
+def test_embedding_bag_matches_torch(ids, offsets, options, mode):
+    table = np.random.default_rng(5).normal(size=(6, 3))
+    to_torch = (lambda v: None if v is None else torch.tensor(v))
+    to_ours = (lambda v: None if v is None else autograd.tensor(v))
+    _check(lambda w: TF.embedding_bag(to_torch(ids), w, to_torch(offsets), mode=mode,
+                                      **options),
+           lambda w: F.embedding_bag(to_ours(ids), w, to_ours(offsets), mode=mode, **options),
+           table)
+
+
+@pytest.mark.parametrize("ids,offsets", [([1, 2, 4, 5, 4, 3], [0, 2, 2, 5]),
+                                         ([[1, 2, 2], [5, 0, 5]], None)])
+def test_embedding_bag_per_sample_weights_get_gradients_like_torch(ids, offsets):
+    rng = np.random.default_rng(6)
+    table, weights = rng.normal(size=(6, 3)), rng.normal(size=np.shape(ids))
+    _check(lambda w, s: TF.embedding_bag(torch.tensor(ids), w, None if offsets is None else
+                                         torch.tensor(offsets), mode="sum",
+                                         per_sample_weights=s, padding_idx=5),
+           lambda w, s: F.embedding_bag(autograd.tensor(ids), w, None if offsets is None else
+                                        autograd.tensor(offsets), mode="sum",
+                                        per_sample_weights=s, padding_idx=5),
+           table, weights)
+
+
+def test_embedding_bag_scale_grad_by_freq_divides_by_each_ids_count():
+    table = autograd.zeros(6, 1, dtype=autograd.float64, requires_grad=True)
+    F.embedding_bag(autograd.tensor([3, 1, 1, 2]), table, autograd.tensor([0, 2]), mode="sum",
+                    scale_grad_by_freq=True).sum().backward()
+    np.testing.assert_array_equal(table.grad.numpy().ravel(), [0, 1, 1, 1, 0, 0])
+
+
+def test_embedding_bag_module_forward_and_from_pretrained():
+    table = np.random.default_rng(7).normal(size=(5, 3))
+    theirs = tnn.EmbeddingBag.from_pretrained(torch.tensor(table), mode="max")
+    ours = nn.EmbeddingBag.from_pretrained(autograd.tensor(table), mode="max")
+    assert not ours.weight.requires_grad
+    ids, offsets = [1, 2, 4, 4, 0], [0, 1, 3]
+    np.testing.assert_allclose(ours(autograd.tensor(ids), autograd.tensor(offsets)).numpy(),
+                               theirs(torch.tensor(ids), torch.tensor(offsets)).numpy())
+    padded = nn.EmbeddingBag(5, 3, padding_idx=2)
+    assert not padded.weight[2].detach().numpy().any()
+
+
+def test_embedding_bag_errors():
+    table = autograd.randn(6, 3)
+    ids = autograd.tensor([1, 2, 3])
+    with pytest.raises(RuntimeError, match="offsets\\[0\\] has to be 0.*got 1"):
+        F.embedding_bag(ids, table, autograd.tensor([1, 2]))
+    with pytest.raises(RuntimeError, match="offsets\\[-1\\] can not be greater than input's "
+                                           "length 3 but got offsets\\[-1\\] of 9"):
+        F.embedding_bag(ids, table, autograd.tensor([0, 9]))
+    with pytest.raises(RuntimeError, match="must not decrease.*\\[0, 2, 1\\]"):
+        F.embedding_bag(ids, table, autograd.tensor([0, 2, 1]))
+    with pytest.raises(ValueError, match="offsets has to be a 1D Tensor but got None"):
+        F.embedding_bag(ids, table)
+    with pytest.raises(ValueError, match="if input is 2D, then offsets has to be None"):
+        F.embedding_bag(ids.reshape(1, 3), table, autograd.tensor([0]))
+    with pytest.raises(NotImplementedError, match="only supported for mode='sum'"):
+        F.embedding_bag(ids, table, autograd.tensor([0]), per_sample_weights=autograd.ones(3))
+    with pytest.raises(ValueError, match="must have the same shape as the input"):
+        F.embedding_bag(ids, table, autograd.tensor([0]), mode="sum",
+                        per_sample_weights=autograd.ones(2))
+    with pytest.raises(ValueError, match="mode has to be one of sum, mean or max"):
+        F.embedding_bag(ids, table, autograd.tensor([0]), mode="median")
+    with pytest.raises(ValueError, match="max mode does not support scaling"):
+        F.embedding_bag(ids, table, autograd.tensor([0]), mode="max", scale_grad_by_freq=True)
+    with pytest.raises(IndexError, match="index 7 is out of range for a table of 6 rows"):
+        F.embedding_bag(autograd.tensor([7]), table, autograd.tensor([0]))
+    with pytest.raises(RuntimeError, match="integer tensor.*got autograd.float32"):
+        F.embedding_bag(autograd.rand(3), table, autograd.tensor([0]))

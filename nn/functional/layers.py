@@ -14,7 +14,7 @@ from autograd import Tensor
 
 __all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d",
            "alpha_dropout", "feature_alpha_dropout", "batch_norm", "layer_norm", "group_norm",
-           "rms_norm", "instance_norm", "embedding", "one_hot", "normalize", "pad"]
+           "rms_norm", "instance_norm", "normalize", "pad"]
 
 def _wrap(values):
     """A constant tensor around NumPy values (an array or a NumPy scalar), without a copy."""
@@ -490,112 +490,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     return _Normalize.apply(input, weight, bias, spec)
 
 
-# ------------------------------------------------------------------ embeddings and others
-class _Embedding(autograd.Function):
-    """out = weight[indices]; backward scatters (adds) the output gradient into the rows that
-    were read, nothing into padding_idx, optionally divided by each id's count."""
-
-    @staticmethod
-    def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
-        ctx.save_for_backward(weight)
-        ctx.indices, ctx.padding_idx, ctx.scale = indices, padding_idx, scale_grad_by_freq
-        return _wrap(weight.data[indices])
-
-    @staticmethod
-    def _row_scale(ctx, num):
-        flat = ctx.indices.reshape(-1)
-        scale = np.ones(flat.shape[0])
-        if ctx.scale:
-            scale = scale / np.bincount(flat, minlength=num)[flat]
-        if ctx.padding_idx is not None:
-            scale = scale * (flat != ctx.padding_idx)
-        return flat, scale
-
-    @staticmethod
-    def backward(ctx, grad):
-        weight, = ctx.saved_tensors
-        num, dim = weight.shape
-        flat, scale = _Embedding._row_scale(ctx, num)
-        if autograd.is_grad_enabled():
-            rows = grad.reshape(-1, dim) * _wrap(scale.astype(grad.data.dtype)[:, None])
-            gw = autograd.zeros(num, dim, dtype=weight.dtype).index_add(
-                0, _wrap(flat), rows)
-            return gw, None, None, None
-        rows = grad.data.reshape(-1, dim)
-        if ctx.scale or ctx.padding_idx is not None:
-            rows = rows * scale.astype(rows.dtype)[:, None]
-        gw = np.zeros(weight.shape, dtype=weight.data.dtype)
-        # scatter-add on the flat view (NumPy's fast 1-D path): element (id, j) of the
-        # table is flat index id * dim + j
-        targets = (flat[:, None] * dim + np.arange(dim)).reshape(-1)
-        np.add.at(gw.reshape(-1), targets, rows.reshape(-1))
-        return _wrap(gw), None, None, None
-
-
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
-              scale_grad_by_freq=False, sparse=False):
-    """Rows of `weight` (num_embeddings, embedding_dim) picked by the integer ids in `input`.
-
-    padding_idx: that row gets no gradient. max_norm: rows read whose norm exceeds it are
-    rescaled in place to that norm first. `sparse` is accepted, but the gradient is always
-    dense (glassgrad has no sparse tensors).
-    """
-    if not isinstance(input, Tensor) or input.data.dtype.kind not in "iu":
-        kind = input.dtype if isinstance(input, Tensor) else type(input).__name__
-        raise RuntimeError(f"embedding: expected the indices to be an integer tensor (int64 or "
-                           f"int32), got {kind}; convert them with .long()")
-    if weight.ndim != 2:
-        raise RuntimeError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), "
-                           f"got shape {tuple(weight.shape)}")
-    num = weight.shape[0]
-    idx = input.data
-    if idx.size and (idx.min() < 0 or idx.max() >= num):
-        bad = idx.min() if idx.min() < 0 else idx.max()
-        raise IndexError(f"embedding: index {int(bad)} is out of range for a table of {num} "
-                         f"rows (valid ids are 0..{num - 1})")
-    if padding_idx is not None:
-        if not -num <= padding_idx < num:
-            raise ValueError(f"embedding: padding_idx must be within num_embeddings ({num}), "
-                             f"got {padding_idx}")
-        padding_idx = padding_idx % num
-    if max_norm is not None:
-        _renorm_rows(weight, np.unique(idx), max_norm, norm_type)
-    return _Embedding.apply(weight, idx, padding_idx, scale_grad_by_freq)
-
-
-def _renorm_rows(weight, rows, max_norm, norm_type):
-    """Scale the given rows of weight, in place, so that none has a norm above max_norm."""
-    values = weight.data[rows]
-    norms = np.linalg.norm(values, ord=norm_type, axis=1)
-    too_big = norms > max_norm
-    if too_big.any():
-        scale = max_norm / (norms[too_big] + 1e-7)
-        with autograd.no_grad():
-            weight[_wrap(rows[too_big])] = _wrap(
-                (values[too_big] * scale[:, None]).astype(values.dtype))
-
-
-def one_hot(tensor, num_classes=-1):
-    """An int64 tensor of shape (*, num_classes) with a 1 at each index of `tensor`
-    (num_classes -1: one more than the largest index)."""
-    if not isinstance(tensor, Tensor) or tensor.data.dtype.kind not in "iu":
-        raise RuntimeError("one_hot is only applicable to index tensor (an integer tensor); "
-                           "convert it with .long()")
-    idx = tensor.data
-    if idx.size and idx.min() < 0:
-        raise RuntimeError("Class values must be non-negative.")
-    if num_classes == -1:
-        if idx.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
-        num_classes = int(idx.max()) + 1
-    elif idx.size and idx.max() >= num_classes:
-        raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}); "
-                           f"the largest is {int(idx.max())}.")
-    out = np.zeros(idx.shape + (num_classes,), dtype=np.int64)
-    np.put_along_axis(out, idx[..., None].astype(np.int64), 1, axis=-1)
-    return _wrap(out)
-
-
+# ------------------------------------------------------------------ others
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """input / max(||input||_p over dim, eps)."""
     denom = input.norm(p, dim, keepdim=True).clamp(min=eps)
