@@ -14,6 +14,7 @@ from nn import optim
 from nn.data import DataLoader, TensorDataset
 from nn.optim import lr_scheduler
 from nn.utils import clip_grad_norm_
+from test_lr_scheduler import SCHEDULERS, _optimizers, gsched
 
 EPOCHS, BATCH = 4, 8
 
@@ -151,3 +152,28 @@ def test_resume_without_the_generator_state_does_not_continue(tmp_path):
     _restore(resumed, ckpt)
     rest, _ = _train(resumed, EPOCHS, resume=ckpt)
     assert before + rest != expected
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULERS))
+def test_every_scheduler_state_survives_a_checkpoint_file(tmp_path, name):
+    """Each scheduler's state_dict saves with autograd.save (no pickle) and, loaded into a
+    fresh scheduler and optimizer, continues with the same learning rates."""
+    _, opt = _optimizers(group_lrs=(0.1, 0.02), momentum=0.9)
+    sched = SCHEDULERS[name](gsched, opt)
+    for _ in range(30):
+        opt.step()
+        sched.step()
+    autograd.save({"scheduler": sched.state_dict(), "optimizer": opt.state_dict()},
+                  tmp_path / "s.safetensors")
+    ckpt = autograd.load(tmp_path / "s.safetensors")
+    _, opt2 = _optimizers(group_lrs=(0.5, 0.5), momentum=0.9)
+    sched2 = SCHEDULERS[name](gsched, opt2)
+    opt2.load_state_dict(ckpt["optimizer"])
+    sched2.load_state_dict(ckpt["scheduler"])
+    for _ in range(50):
+        opt.step()
+        sched.step()
+        opt2.step()
+        sched2.step()
+        assert sched2.get_last_lr() == sched.get_last_lr()
+        assert [g["lr"] for g in opt2.param_groups] == [g["lr"] for g in opt.param_groups]
