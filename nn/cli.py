@@ -1,13 +1,14 @@
 """The `glassgrad` command line (also `python -m nn`).
 
-    glassgrad train                          # MLP on the offline 8x8 digits, about 10 s
+    glassgrad train                          # MLP on the offline 8x8 digits, seconds
+    glassgrad train --dataset mnist-test-split --hidden 128,64   # MNIST's test set, 8k/2k
     glassgrad train --dataset fashion-mnist --model cnn --epochs 5 --out runs/fashion
     glassgrad train --resume runs/fashion --epochs 8   # continue exactly where it stopped
     glassgrad evaluate runs/fashion/best.safetensors
     glassgrad predict runs/fashion/best.safetensors shoe.png digit.npy
     glassgrad draw runs/fashion/best.safetensors
     glassgrad sweep --lr 0.001,0.01 --hidden 32,128 --layers 1,2 --epochs 5
-    glassgrad bench
+    glassgrad bench mlp --quick
 
 Every failure the user can fix (a bad flag, a missing or corrupt file, a checkpoint of
 another architecture) is one line on stderr, `glassgrad: error: ...`, and exit status 2,
@@ -167,6 +168,8 @@ def build_parser():
     b.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     b.add_argument("--dir", help="folder of the bench_*.py files")
     b.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    b.add_argument("--quick", action="store_true",
+                   help="the short version of benchmarks that have one (run(quick=True))")
     _add_run_flags(b)
     return parser
 
@@ -352,7 +355,7 @@ def cmd_bench(args, say):
     has_torch = importlib.util.find_spec("torch") is not None   # no 3 s import to ask
     for name in args.names or list(available):
         say(f"running {available[name].name} ...")
-        figures, seconds = run_benchmark(available[name])
+        figures, seconds = run_benchmark(available[name], quick=args.quick)
         print(figures_table(name, figures, has_torch))
         say(f"({seconds:.1f}s)")
     return 0
@@ -395,6 +398,12 @@ def main(argv=None):
         if args.command is None:
             parser.print_help()
             return 2
+        out = getattr(args, "out", None)
+        if out and Path(out).exists() and not Path(out).is_dir():
+            raise CLIError(f"--out {out} is a file; --out names a folder")
+        if getattr(args, "threads", 0) < 0:
+            raise CLIError(f"--threads must be >= 0 (0: the BLAS library's default), got "
+                           f"{args.threads}")
         quiet = getattr(args, "quiet", False)
 
         def say(text, force=False):

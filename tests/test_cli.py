@@ -339,8 +339,13 @@ def test_bench_prints_a_table_beside_torch(tmp_path, capsys):
     header = lines[1].split()
     assert header == ["measurement", "glassgrad", "torch", "numpy", "value"]
     assert lines[2].split() == ["matmul", "64x64", "2", "1", "0.5"]
+    (tmp_path / "bench_short.py").write_text(
+        "def run(quick=False):\n    return {'quick': quick}\n")
+    for flags, shown in [([], "False"), (["--quick"], "True")]:
+        code, out, err = run_cli(capsys, "bench", "short", "--dir", tmp_path, *flags)
+        assert code == 0 and ["quick", shown] in [line.split() for line in out.splitlines()]
     code, out, err = run_cli(capsys, "bench", "nosuch", "--dir", tmp_path)
-    assert_one_line_error(code, out, err, "nosuch", "tiny")
+    assert_one_line_error(code, out, err, "nosuch", "short, tiny")
 
 
 def test_bench_finds_the_repository_benchmarks(capsys):
@@ -367,12 +372,18 @@ def test_bench_finds_the_repository_benchmarks(capsys):
     (["sweep", "--lr", "0.1,abc"], "--lr"),
     (["sweep", "--activation", "swishy"], "swishy"),
     (["frobnicate"], "invalid choice"),
+    (["train", "--threads", "-1"], "--threads must be >= 0"),
+    (["train", "--out", "afile"], "--out afile is a file"),
+    (["evaluate", "x.safetensors", "--out", "afile"], "--out afile is a file"),
+    (["sweep", "--out", "afile"], "--out afile is a file"),
 ])
 def test_bad_flags_are_one_line(tmp_path, capsys, monkeypatch, argv, needle):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("keep me")
     code, out, err = run_cli(capsys, *argv)
     assert_one_line_error(code, out, err, needle)
     assert not (tmp_path / "runs").exists()   # nothing was written
+    assert (tmp_path / "afile").read_text() == "keep me"
 
 
 def test_missing_files_are_one_line(run_dir, tmp_path, capsys):

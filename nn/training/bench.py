@@ -12,6 +12,7 @@ glassgrad's figures stand beside PyTorch's (and NumPy's, micrograd's) wherever t
 benchmark measured them; PyTorch's column is filled only when torch is installed.
 """
 import importlib.util
+import inspect
 import os
 import sys
 import time
@@ -54,8 +55,9 @@ def list_benchmarks(folder):
     return {p.stem[len("bench_"):]: p for p in sorted(Path(folder).glob("bench_*.py"))}
 
 
-def run_benchmark(path):
-    """Import the benchmark file `path` and call its `run()`; returns (figures, seconds)."""
+def run_benchmark(path, quick=False):
+    """Import the benchmark file `path` and call its `run()` (`run(quick=True)` when `quick`
+    and its run() takes `quick`); returns (figures, seconds)."""
     path = Path(path)
     folder = str(path.parent)
     spec = importlib.util.spec_from_file_location(f"glassgrad_bench_{path.stem}", path)
@@ -65,8 +67,11 @@ def run_benchmark(path):
         spec.loader.exec_module(module)
         if not callable(getattr(module, "run", None)):
             raise BenchmarkError(f"{path} has no run() function")
+        kwargs = {}
+        if quick and "quick" in inspect.signature(module.run).parameters:
+            kwargs["quick"] = True
         started = time.perf_counter()
-        figures = module.run()
+        figures = module.run(**kwargs)
         return figures, time.perf_counter() - started
     finally:
         if sys.path and sys.path[0] == folder:
