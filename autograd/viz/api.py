@@ -146,7 +146,7 @@ def draw(root, example_input=None, *, view=None, params=None, show_values=None,
 @_without_cycle_collector
 def build(root, *, view=None, params=None, show_values=None, show_grads=None,
           show_saved=False, show_ops=True, module_depth=None, grad_flow=False,
-          capture_grads=False, grads=None, grad_range=None, max_nodes=500, collapse=True,
+          capture_grads=None, grads=None, grad_range=None, max_nodes=500, collapse=True,
           min_repeats=3):
     """The neutral model (`VizGraph`) that `draw` renders (same options)."""
     from ..scalar import Scalar

@@ -367,14 +367,16 @@ def build_forward(objects, edges, outputs, options, facts):
                 label = f"{label} = {op}" if label else f"= {op}"
             value = value_of[obj, 0] = b.scalar(obj, label)
             if obj.next_functions and show_ops:
-                op_node = op_of[obj] = g.add("op", op, module=value.module, sig=f"op:{op}")
+                op_node = op_of[obj] = g.add("op", op, module=value.module, grad=value.grad,
+                                             sig=f"op:{op}")
                 g.connect(op_node, value, grad=value.grad)
             continue
         meta = getattr(obj, "_meta", None)
         module = meta.get("module") if meta else None
         op_name = short_op_name(obj)
-        if show_ops:
+        if show_ops:  # shaded by the gradient of what it made, as in the backward view
             op_node = op_of[obj] = g.add("op", op_name, b.saved_lines(obj), module,
+                                         facts.grad_of(obj) if obj in facts.grads else None,
                                          sig=f"op:{op_name}")
         for nr in sorted(used.get(obj, {0})):
             key = (obj, nr)
