@@ -506,3 +506,18 @@ def test_stack_dataset_matches_torch():
         StackDataset(make_tensor_dataset(3), y=make_tensor_dataset(3))
     with pytest.raises(ValueError, match="at least one"):
         StackDataset()
+
+
+def test_custom_collate_gets_a_list_of_sample_tuples_like_torch():
+    torch = pytest.importorskip("torch")
+
+    def by_label_desc(batch):
+        batch.sort(key=lambda s: -int(s[1]))       # a list method, as torch's batch is a list
+        return [(type(batch).__name__, type(s).__name__, len(s), int(s[1])) for s in batch]
+
+    ours = list(DataLoader(make_tensor_dataset(5), batch_size=3, collate_fn=by_label_desc))
+    tds = torch.utils.data
+    theirs = list(tds.DataLoader(tds.TensorDataset(torch.zeros(5, 3), torch.arange(5)),
+                                 batch_size=3, collate_fn=by_label_desc))
+    assert ours == theirs == [[("list", "tuple", 2, k) for k in (2, 1, 0)],
+                              [("list", "tuple", 2, k) for k in (4, 3)]]

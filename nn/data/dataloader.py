@@ -4,7 +4,9 @@ For a map-style data set, a sampler gives the order (`SequentialSampler`, or `Ra
 when `shuffle=True`), a `BatchSampler` groups it into lists of `batch_size` indices, and each
 list is fetched with the data set's `__getitems__(indices)` when it has one (torch 2.x's
 batched fetch; `TensorDataset` gathers a batch with one fancy-index per tensor) or with
-`__getitem__` per index, then merged by `collate_fn` (default: `default_collate`). For an
+`__getitem__` per index, then merged by `collate_fn` (default: `default_collate`, which takes
+a `TensorDataset`'s gathered batch as it is; a custom `collate_fn` receives a list of sample
+tuples, as in torch, so list methods such as `batch.sort(...)` work). For an
 `IterableDataset`, consecutive samples of the stream are grouped and collated.
 
 Departures from PyTorch, and why:
@@ -22,7 +24,7 @@ Departures from PyTorch, and why:
 import autograd
 
 from .collate import default_collate, default_convert
-from .dataset import IterableDataset
+from .dataset import BatchedSamples, IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 __all__ = ["DataLoader", "get_worker_info"]
@@ -158,8 +160,11 @@ class DataLoader:
         getitems = getattr(dataset, "__getitems__", None)
         if not callable(getitems):
             getitems = None
+        as_list = collate is not default_collate     # a custom collate_fn gets torch's list
         for indices in self.batch_sampler:
             samples = getitems(indices) if getitems else [dataset[i] for i in indices]
+            if as_list and isinstance(samples, BatchedSamples):
+                samples = list(samples)
             yield collate(samples)
 
     def _iter_stream(self):

@@ -61,9 +61,9 @@ class BatchedSamples(Sequence):
     """The samples of one batch of a `TensorDataset`, kept as the gathered batch tensors.
 
     It reads as a sequence of samples (`len(b)`, `b[k]` -> the tuple of sample k,
-    iteration), so a custom `collate_fn` receives it like torch's list of samples;
-    `default_collate` takes the batch `columns` as they are instead of stacking the samples
-    again. The columns are fresh arrays (fancy-indexing copies), constants without a graph.
+    iteration); `default_collate` takes the batch `columns` as they are instead of stacking
+    the samples again. `DataLoader` hands a custom `collate_fn` `list(b)` instead, the list
+    of sample tuples torch would pass. The columns are fresh arrays (fancy-indexing copies), constants without a graph.
     """
 
     __slots__ = ("columns",)
