@@ -427,3 +427,14 @@ def test_embedding_bag_errors():
         F.embedding_bag(autograd.tensor([7]), table, autograd.tensor([0]))
     with pytest.raises(RuntimeError, match="integer tensor.*got autograd.float32"):
         F.embedding_bag(autograd.rand(3), table, autograd.tensor([0]))
+
+
+def test_batchnorm_loads_a_state_dict_without_num_batches_tracked_like_torch():
+    ours, theirs = nn.Sequential(nn.BatchNorm1d(3)), tnn.Sequential(tnn.BatchNorm1d(3))
+    for model in (ours, theirs):
+        model[0].num_batches_tracked += 5
+    state = {k: v for k, v in theirs.state_dict().items() if "num_batches" not in k}
+    assert str(ours.load_state_dict({k: v.numpy() for k, v in state.items()})) == \
+        str(theirs.load_state_dict(state))
+    assert int(ours[0].num_batches_tracked) == int(theirs[0].num_batches_tracked) == 5
+    assert "num_batches_tracked" not in str(list(state))  # the caller's dict is not changed

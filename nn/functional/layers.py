@@ -18,7 +18,7 @@ __all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d
 
 def _wrap(values):
     """A constant tensor around NumPy values (an array or a NumPy scalar), without a copy."""
-    return autograd.from_numpy(np.asarray(values))
+    return autograd.from_numpy(values if values.__class__ is np.ndarray else np.asarray(values))
 
 
 def _grads_by_recompute(ctx, composed, inputs, grad_output):

@@ -21,6 +21,14 @@ def _factory(dtype, device):
     return {"dtype": dtype or autograd.get_default_dtype(), "device": device}
 
 
+def _default_num_batches_tracked(module, state_dict, prefix, *args):
+    """A load_state_dict pre-hook: state dicts without num_batches_tracked (hand-built ones,
+    or PyTorch's from before 0.4.1) keep the module's own count, as PyTorch does."""
+    key = prefix + "num_batches_tracked"
+    if module.num_batches_tracked is not None and key not in state_dict:
+        state_dict[key] = module.num_batches_tracked
+
+
 class _NormBase(Module):
     """Shared by BatchNorm and InstanceNorm: affine parameters and running statistics."""
     _expected_dims = ()  # the accepted input dimensionalities
@@ -52,6 +60,7 @@ class _NormBase(Module):
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
+        self.register_load_state_dict_pre_hook(_default_num_batches_tracked)
         self.reset_parameters()
 
     def reset_running_stats(self):
