@@ -1,8 +1,8 @@
 """glassgrad's autograd: NumPy tensors with PyTorch's names and reverse-mode differentiation."""
 from . import dtypes
-from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
-                     half, int, int8, int16, int32, int64, long, promote_types,
-                     set_default_dtype, short, uint8)
+from .dtypes import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64,  # noqa: A004
+                     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
+                     promote_types, set_default_dtype, short, uint8)
 from .device import cuda, device
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)

@@ -17,7 +17,7 @@ import numpy as np
 __all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
            "uint8", "bool", "half", "float", "double", "short", "int", "long",
            "set_default_dtype", "get_default_dtype", "to_numpy_dtype", "from_numpy_dtype",
-           "promote_types"]
+           "promote_types", "can_cast", "finfo", "iinfo"]
 
 
 class dtype:
@@ -105,6 +105,59 @@ def to_numpy_dtype(d):
     return None if d is None else to_dtype(d).np
 
 
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
 def promote_types(a, b):
-    """PyTorch's promotion of two tensor dtypes (`torch.promote_types`)."""
-    return from_numpy_dtype(np.promote_types(to_dtype(a).np, to_dtype(b).np))
+    """PyTorch's promotion of two tensor dtypes (`torch.promote_types`): a float beats any
+    integer without widening (int64 + float16 -> float16); within a category the wider wins
+    (uint8 + int8 -> int16)."""
+    a, b = to_dtype(a).np, to_dtype(b).np
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    if ca != cb and 2 in (ca, cb):
+        return from_numpy_dtype(a if ca > cb else b)
+    return from_numpy_dtype(np.promote_types(a, b))
+
+
+def can_cast(from_, to):
+    """Whether PyTorch's casting rules allow `from_` -> `to` in type promotion: no cast to a
+    lower category (float -> integer, integer -> bool); any width within a category."""
+    return _CATEGORY[to_dtype(from_).np.kind] <= _CATEGORY[to_dtype(to).np.kind]
+
+
+class finfo:
+    """Machine limits of a floating dtype (`torch.finfo`): bits, eps, max, min, tiny,
+    smallest_normal, resolution, dtype (its name). `finfo()` is the default dtype's."""
+
+    def __init__(self, type=None):  # noqa: A002 - PyTorch's name
+        d = to_dtype(type) if type is not None else _default_float
+        if not d.is_floating_point:
+            raise TypeError(f"finfo() requires a floating point input type, got {d}; use "
+                            f"iinfo for integers")
+        info = np.finfo(d.np)
+        self.bits, self.dtype = info.bits, d.name
+        self.eps, self.max, self.min = builtins.float(info.eps), builtins.float(info.max),             builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -info.precision
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, "
+                f"tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer (or bool) dtype (`torch.iinfo`): bits, max, min, dtype."""
+
+    def __init__(self, type):  # noqa: A002
+        d = to_dtype(type)
+        if d.is_floating_point:
+            raise TypeError(f"iinfo() requires an integer input type, got {d}; use finfo for "
+                            f"floating types")
+        info = np.iinfo(np.uint8 if d is bool else d.np)
+        self.bits, self.dtype = info.bits, d.name
+        self.max, self.min = (1, 0) if d is bool else (builtins.int(info.max),
+                                                      builtins.int(info.min))
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

@@ -452,6 +452,10 @@ def where(condition, input=None, other=None):
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
                            f"tensor with dtype {_dt.from_numpy_dtype(cond.dtype)}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers
+        dt = result_type(input, other)
+        input, other = Tensor._wrap(np.asarray(input, dt), None), \
+            Tensor._wrap(np.asarray(other, dt), None)
     a, b = promote(input, other)
     return Where.apply(cond, a, b)
 

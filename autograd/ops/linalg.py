@@ -140,8 +140,10 @@ class Dot(Op):
         return g * b, g * a
 
 
-def dot(input, other):
-    """Inner product of two 1-D tensors of the same size."""
+def dot(input, tensor=None, *, other=None):
+    """Inner product of two 1-D tensors of the same size (the second is PyTorch's `tensor`
+    keyword; `other` is accepted too)."""
+    other = tensor if tensor is not None else other
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{other._data.ndim}D tensors")

@@ -6,6 +6,8 @@ reshape, permute applies the inverse permutation, expand sums over the expanded 
 (reshape, permute, expand, squeeze, slices) share memory and the version counter with their
 input, as PyTorch's views do.
 """
+import functools
+
 import numpy as np
 
 from ..function import Op
@@ -31,6 +33,21 @@ def as_view(out, input):
     out._vc = input._vc
     out._base = input._base if input._base is not None else input
     return out
+
+
+def _keyword_varargs(keyword):
+    """Let `f(input, *sizes)` also take its sizes as PyTorch's keyword (`x.permute(dims=...)`,
+    `x.reshape(shape=...)`, `x.expand(size=...)`)."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(input, *args, **kwargs):
+            if keyword in kwargs:
+                if args:
+                    raise TypeError(f"{fn.__name__}() got multiple values for '{keyword}'")
+                args = (kwargs.pop(keyword),)
+            return fn(input, *args, **kwargs)
+        return wrapper
+    return decorate
 
 
 def _shape_arg(shape):
@@ -60,6 +77,7 @@ class _ReshapeAlias(Reshape):
     backward_name = "ReshapeAliasBackward0"
 
 
+@_keyword_varargs("shape")
 def reshape(input, *shape):
     """The same elements in a new shape (one dimension may be -1); a view when possible."""
     shape = _shape_arg(shape)
@@ -68,8 +86,12 @@ def reshape(input, *shape):
     return as_view(_ReshapeAlias.apply(input, shape=shape), input)
 
 
-def view(input, *shape):
-    """As reshape; PyTorch's view also requires compatible strides, NumPy copies if needed."""
+@_keyword_varargs("size")
+def view(input, *shape, dtype=None):
+    """The same memory in a new shape (PyTorch's rule: an error where a copy would be
+    needed). `view(dtype)` converts the dtype (a copy here, not a reinterpretation)."""
+    if dtype is not None:
+        shape = (dtype,)
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
         return input.to(shape[0])  # view(dtype)
     shape = _shape_arg(shape)
@@ -168,6 +190,7 @@ class _Transpose(Permute):
     backward_name = "TransposeBackward0"
 
 
+@_keyword_varargs("dims")
 def permute(input, *dims):
     """Reorder dimensions: output dim i is input dim dims[i]."""
     dims = _shape_arg(dims)
@@ -243,6 +266,7 @@ class Expand(Op):
         return dual.sum_to(g, ctx.in_shape)
 
 
+@_keyword_varargs("size")
 def expand(input, *sizes):
     """Broadcast to `sizes` without copying (-1 keeps a dimension's size)."""
     sizes = _shape_arg(sizes)
@@ -268,8 +292,9 @@ def expand_as(input, other):
     return expand(input, other.shape)
 
 
-def broadcast_to(input, shape):
-    return expand(input, tuple(shape))
+def broadcast_to(input, size=None, *, shape=None):
+    """expand to `size` (PyTorch's keyword; NumPy's `shape` is accepted too)."""
+    return expand(input, tuple(size if size is not None else shape))
 
 
 def broadcast_tensors(*tensors):
@@ -302,6 +327,7 @@ class Repeat(Op):
         return dual.reshape(g, in_shape)
 
 
+@_keyword_varargs("repeats")
 def repeat(input, *repeats):
     """Tile the tensor `repeats[i]` times along each dimension."""
     repeats = _shape_arg(repeats)
@@ -332,6 +358,7 @@ class Flip(Op):
         return np.flip(g, ctx.dims)
 
 
+@_keyword_varargs("dims")
 def flip(input, *dims):
     """Reverse the order of elements along `dims`."""
     dims = normalize_dims(_shape_arg(dims), input._data.ndim, "flip") or ()
@@ -466,8 +493,12 @@ def narrow(input, dim, start, length):
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
 
 
-def split(input, split_size_or_sections, dim=0):
-    """Split into chunks of `split_size` (the last may be smaller) or of the given sizes."""
+def split(input, split_size_or_sections=None, dim=0, *, split_size=None):
+    """Split into chunks of `split_size` (the last may be smaller) or of the given sizes.
+    (`split_size` is the method's keyword in PyTorch, `split_size_or_sections` the
+    function's.)"""
+    if split_size is not None:
+        split_size_or_sections = split_size
     d, = normalize_dims(dim, input._data.ndim, "split")
     size = input._data.shape[d]
     if isinstance(split_size_or_sections, int):
