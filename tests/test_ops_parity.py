@@ -72,7 +72,23 @@ _INVALID = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(_INVALID))
+# Reported differences, each expected to fail (strict) until the op is fixed.
+_KNOWN_BUGS = {
+    "H[1-d]": "x.H accepts a 1-D tensor; PyTorch raises RuntimeError (H is for matrices)",
+    "H[3-d]": "x.H accepts a 3-D tensor; PyTorch raises RuntimeError (H is for matrices)",
+    "mT[1-d]": "x.mT of a 1-D tensor raises IndexError; PyTorch raises RuntimeError",
+    "mH[1-d]": "x.mH of a 1-D tensor raises IndexError; PyTorch raises RuntimeError",
+}
+_INVALID.update({
+    "H[1-d]": (st.tuples(tensors(shape=(3,))), lambda lib, x: x.H),
+    "H[3-d]": (st.tuples(tensors(shape=(2, 2, 3))), lambda lib, x: x.H),
+    "mT[1-d]": (st.tuples(tensors(shape=(3,))), lambda lib, x: x.mT),
+    "mH[1-d]": (st.tuples(tensors(shape=(3,))), lambda lib, x: x.mH),
+})
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
+    strict=True, reason=_KNOWN_BUGS[n])) if n in _KNOWN_BUGS else n for n in sorted(_INVALID)])
 def test_invalid_inputs_raise_like_torch(name):
     strategy, call = _INVALID[name]
 

@@ -90,6 +90,55 @@ def test_exclusions_are_public_and_not_registered():
 
 
 def test_registry_entries_cover_public_names():
-    public = {name for name, _ in _public_ops()}
+    public = {name for name, _ in _public_ops()} | set(_tensor_attributes())
     stray = sorted(spec.name for spec in REGISTRY.values() if spec.op not in public)
     assert not stray, f"registry entries for names that are not public ops: {stray}"
+
+
+_NO_GRAD_METHOD = "returns a Python value, an integer/bool tensor or metadata: no gradient"
+TENSOR_NOT_DIFFERENTIABLE = {
+    **{name: _NO_GRAD_METHOD for name in [
+        "item", "tolist", "numpy", "size", "stride", "dim", "ndimension", "numel", "nelement",
+        "element_size", "is_contiguous", "is_floating_point", "bool", "byte", "int", "long",
+        "short", "__bool__", "__float__", "__int__", "__index__", "__complex__", "__len__",
+        "__iter__", "__array__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
+        "__and__", "__or__", "__xor__", "__invert__", "__rand__", "__ror__", "__rxor__",
+        "__repr__", "__str__", "__format__", "__hash__", "__reduce_ex__", "__deepcopy__",
+        "__init__", "__new__", "__dlpack__", "__dlpack_device__", "__contains__"]},
+    **{name: "fills the tensor with random numbers: no gradient flows to its old values"
+       for name in ["uniform_", "normal_", "bernoulli_", "exponential_", "random_"]},
+    **{name: "autograd machinery (graph, hooks, grad flags), not an op" for name in [
+        "backward", "detach", "detach_", "requires_grad_", "retain_grad", "register_hook",
+        "new_tensor", "new_empty", "new_full", "new_ones", "new_zeros"]},
+    "floor_divide_": "floor_divide has no derivative (see NOT_DIFFERENTIABLE)",
+    "__floordiv__": "floor_divide has no derivative (see NOT_DIFFERENTIABLE)",
+    "__rfloordiv__": "floor_divide has no derivative (see NOT_DIFFERENTIABLE)",
+    "cuda": "glassgrad has no CUDA device (raises)",
+}
+
+
+def _tensor_attributes():
+    """Tensor's public methods, properties and operators (not the data attributes)."""
+    names = []
+    for cls in autograd.Tensor.__mro__[:-1]:
+        for name, value in vars(cls).items():
+            if name.startswith("_") and not (name.startswith("__") and name.endswith("__")):
+                continue
+            if callable(value) or isinstance(value, property) and name in ("T", "mT", "H",
+                                                                             "mH"):
+                names.append(name)
+    return sorted(set(names))
+
+
+def test_every_tensor_method_and_operator_is_covered():
+    """Every public method, operator and differentiable property of Tensor is either an op
+    of the modules above (covered by their test), a registry entry's `op` (in-place
+    variants, operators, conversions), or listed as not differentiable with the reason."""
+    covered = {spec.op for spec in REGISTRY.values()}
+    module_names = {name for name, _ in _public_ops()}
+    missing = [name for name in _tensor_attributes() if name not in covered
+               and name not in module_names and name not in TENSOR_NOT_DIFFERENTIABLE
+               and name not in NOT_DIFFERENTIABLE]
+    assert not missing, (f"Tensor methods/operators without a property test: {missing}; add "
+                         f"an entry to autograd/testing/op_registry_methods.py (or to "
+                         f"TENSOR_NOT_DIFFERENTIABLE here with the reason)")

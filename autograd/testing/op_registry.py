@@ -169,4 +169,7 @@ def _sum_to_size_args(draw):
 register("sum_to_size", lambda lib, x, s: x.sum_to_size(s), _sum_to_size_args())
 
 
-from . import op_registry_movement  # noqa: E402,F401  (registers the remaining families)
+# the remaining families: movement, indexing, linear algebra; then Tensor's methods and
+# operators (built on the entries above)
+from . import op_registry_movement  # noqa: E402,F401
+from . import op_registry_methods  # noqa: E402,F401
