@@ -95,3 +95,56 @@ def test_set_printoptions_profile_and_options_match_torch():
 def test_factory_and_device_errors(call, message):
     with pytest.raises((RuntimeError, IndexError), match=message):
         call()
+
+
+_DTYPES = ["float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"]
+
+
+def test_promote_types_and_can_cast_match_torch():
+    for a in _DTYPES:
+        for b in _DTYPES:
+            assert A.promote_types(getattr(A, a), getattr(A, b)).name == \
+                str(torch.promote_types(getattr(torch, a), getattr(torch, b)))[6:], (a, b)
+            assert A.can_cast(getattr(A, a), getattr(A, b)) == \
+                torch.can_cast(getattr(torch, a), getattr(torch, b)), (a, b)
+
+
+def test_finfo_iinfo_match_torch():
+    for name in ["float16", "float32", "float64"]:
+        ours, theirs = A.finfo(getattr(A, name)), torch.finfo(getattr(torch, name))
+        for key in ["bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution",
+                    "dtype"]:
+            assert getattr(ours, key) == getattr(theirs, key), (name, key)
+    for name in ["int8", "int16", "int32", "int64", "uint8"]:
+        ours, theirs = A.iinfo(getattr(A, name)), torch.iinfo(getattr(torch, name))
+        assert (ours.bits, ours.max, ours.min, ours.dtype) == \
+            (theirs.bits, theirs.max, theirs.min, theirs.dtype)
+    assert A.finfo().dtype == "float32"
+
+
+def test_where_of_two_numbers_has_the_default_dtype():
+    assert A.where(A.tensor([True, False]), 1.0, 0.0).dtype == A.float32
+    assert A.where(A.tensor([True, False]), 1, 0).dtype == A.int64
+
+
+@pytest.mark.parametrize("call", [
+    "x.view(size=(12,))", "x.reshape(shape=(12,))", "lib.reshape(x, shape=(12,))",
+    "x.permute(dims=(1, 0))", "lib.permute(x, dims=(1, 0))", "x[:, :1].expand(size=(3, 5))",
+    "x.repeat(repeats=(1, 2))", "x.flip(dims=(0,))", "lib.flip(x, dims=(0,))",
+    "lib.broadcast_to(x, size=(2, 3, 4))", "x.split(split_size=3)",
+    "lib.split(x, split_size_or_sections=[1, 3], dim=1)", "lib.dot(x[0], tensor=x[1])",
+    "x.transpose(dim0=0, dim1=1)", "lib.chunk(x, chunks=2, dim=1)",
+    "x.movedim(source=0, destination=1)", "x.narrow(dim=1, start=1, length=2)",
+    "lib.mm(x, mat2=x.T)", "lib.outer(x[0], vec2=x[1])", "lib.mv(x, vec=x[0])",
+    "lib.where(condition=x > 0, input=x, other=x * 2)", "x.unflatten(dim=1, sizes=(2, 2))",
+    "lib.cat(tensors=[x, x], dim=0)", "lib.take(x, index=lib.tensor([0, 5]))"])
+def test_pytorch_keyword_names_are_accepted(call):
+    data = np.arange(12.0).reshape(3, 4)
+
+    def run(lib):
+        out = eval(call, {"lib": lib, "x": lib.tensor(data)})  # noqa: S307 - fixed strings
+        outs = out if isinstance(out, tuple) else (out,)
+        return [np.asarray(o.numpy()) for o in outs]
+
+    for o, t in zip(run(A), run(torch)):
+        np.testing.assert_array_equal(o, t)
