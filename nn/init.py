@@ -5,6 +5,7 @@ fills draw from glassgrad's generator (`autograd.manual_seed` makes them reprodu
 from the `generator=` given. Fans follow PyTorch: for a weight of shape
 (out, in, *kernel), fan_in = in * prod(kernel) and fan_out = out * prod(kernel).
 """
+import functools
 import math
 import warnings
 
@@ -211,3 +212,31 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         values[rng.permutation(rows)[:num_zeros], col] = 0
     with autograd.no_grad():
         return tensor.copy_(autograd.from_numpy(values))
+
+
+def _deprecated(method):
+    """PyTorch's old names without the trailing underscore: they warn and call the new one."""
+    old, new = method.__name__[:-1], method.__name__
+
+    @functools.wraps(method)
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new}`.",
+                      FutureWarning, stacklevel=2)
+        return method(*args, **kwargs)
+
+    deprecated_init.__name__ = deprecated_init.__qualname__ = old
+    deprecated_init.__doc__ = f"{old}(...): deprecated, use nn.init.{new}."
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)

@@ -32,9 +32,9 @@ PairwiseDistance""".split()
 
 FUNCTIONS = """linear bilinear relu relu6 leaky_relu elu selu celu gelu silu mish sigmoid tanh
 softplus softsign hardtanh hardsigmoid hardswish logsigmoid prelu softmax log_softmax softmin
-threshold tanhshrink softshrink hardshrink glu rrelu dropout dropout1d dropout2d dropout3d
+threshold tanhshrink softshrink hardshrink glu rrelu gumbel_softmax dropout dropout1d dropout2d dropout3d
 alpha_dropout feature_alpha_dropout batch_norm layer_norm group_norm rms_norm instance_norm
-embedding embedding_bag one_hot normalize pad cosine_similarity pairwise_distance cross_entropy nll_loss
+embedding embedding_bag one_hot normalize pad cosine_similarity pairwise_distance pdist cross_entropy nll_loss
 mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
 binary_cross_entropy_with_logits kl_div cosine_embedding_loss margin_ranking_loss
 hinge_embedding_loss triplet_margin_loss triplet_margin_with_distance_loss poisson_nll_loss
@@ -438,3 +438,45 @@ def test_batchnorm_loads_a_state_dict_without_num_batches_tracked_like_torch():
         str(theirs.load_state_dict(state))
     assert int(ours[0].num_batches_tracked) == int(theirs[0].num_batches_tracked) == 5
     assert "num_batches_tracked" not in str(list(state))  # the caller's dict is not changed
+
+
+@pytest.mark.parametrize("p", [2, 1, 3.5, 0, float("inf"), 0.5])
+def test_pdist_matches_torch_including_equal_rows(p):
+    x = np.random.default_rng(8).normal(size=(5, 3))
+    x[3] = x[1]  # a zero distance: gradient 0 there, as PyTorch
+    _check(lambda t: TF.pdist(t, p), lambda t: F.pdist(t, p), x)
+    assert tuple(F.pdist(autograd.ones(1, 3)).shape) == (0,)
+    with pytest.raises(RuntimeError, match="2D tensors, got: 3D"):
+        F.pdist(autograd.ones(2, 2, 2))
+
+
+def test_gumbel_softmax_samples_the_softmax_and_passes_soft_gradients_when_hard():
+    autograd.manual_seed(0)
+    x = autograd.randn(1000, 4, requires_grad=True)
+    soft = F.gumbel_softmax(x, tau=0.5)
+    np.testing.assert_allclose(soft.detach().numpy().sum(1), 1, rtol=1e-6)
+    hard = F.gumbel_softmax(x, hard=True)
+    assert set(np.unique(hard.detach().numpy())) == {0.0, 1.0}
+    np.testing.assert_array_equal(hard.detach().numpy().sum(1), 1)
+    (hard * autograd.randn(1000, 4)).sum().backward()
+    assert x.grad.abs().sum().item() > 0  # straight-through: the soft sample's gradient
+    logits = autograd.tensor([[1.0, 2.0, 0.5]]).expand(20000, 3)
+    frequencies = F.gumbel_softmax(logits, hard=True).numpy().mean(0)
+    np.testing.assert_allclose(frequencies, torch.softmax(torch.tensor([1.0, 2.0, 0.5]), 0),
+                               atol=0.015)
+    autograd.manual_seed(3)
+    first = F.gumbel_softmax(x).detach().numpy()
+    autograd.manual_seed(3)
+    np.testing.assert_array_equal(F.gumbel_softmax(x).detach().numpy(), first)
+
+
+@pytest.mark.parametrize("old", ["uniform", "normal", "constant", "eye", "dirac",
+                                 "xavier_uniform", "xavier_normal", "kaiming_uniform",
+                                 "kaiming_normal", "orthogonal", "sparse"])
+def test_deprecated_init_names_warn_like_torch_and_fill_in_place(old):
+    assert hasattr(tnn.init, old)
+    args = {"constant": (0.5,), "sparse": (0.5,)}.get(old, ())
+    tensor = autograd.empty(4, 4, 3) if old == "dirac" else autograd.empty(4, 4)
+    with pytest.warns(FutureWarning, match=f"`nn.init.{old}` is now deprecated in favor of "
+                                           f"`nn.init.{old}_`"):
+        assert getattr(nn.init, old)(tensor, *args) is tensor

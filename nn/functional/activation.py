@@ -30,7 +30,7 @@ __all__ = ["relu", "relu_", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", 
            "celu", "celu_", "gelu", "silu", "mish", "sigmoid", "tanh", "softplus", "softsign",
            "hardtanh", "hardtanh_", "relu6", "hardsigmoid", "hardswish", "logsigmoid", "prelu",
            "softmax", "log_softmax", "softmin", "threshold", "threshold_", "tanhshrink",
-           "softshrink", "hardshrink", "glu", "rrelu", "rrelu_"]
+           "softshrink", "hardshrink", "glu", "rrelu", "rrelu_", "gumbel_softmax"]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -481,3 +481,20 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
     return input.log_softmax(dim, dtype=dtype)
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """softmax((logits + g) / tau) along `dim`, g = -log(E) with E ~ Exponential(1) drawn per
+    element (a Gumbel(0, 1) sample, from `autograd.manual_seed`'s generator). hard: the
+    one-hot of the argmax in the forward pass, with the soft sample's gradient
+    (straight-through: y_hard - y_soft.detach() + y_soft)."""
+    check_floating(logits, "gumbel_softmax")
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    gumbels = -np.log(autograd.random.rng().exponential(size=logits.shape))
+    y_soft = ((logits + _array(gumbels, logits)) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.detach().argmax(dim, keepdim=True)
+    y_hard = autograd.zeros_like(logits).scatter(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

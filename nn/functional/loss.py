@@ -23,7 +23,7 @@ __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_
            "margin_ranking_loss", "hinge_embedding_loss", "triplet_margin_loss",
            "triplet_margin_with_distance_loss",
            "poisson_nll_loss", "gaussian_nll_loss", "soft_margin_loss",
-           "multilabel_soft_margin_loss", "cosine_similarity", "pairwise_distance"]
+           "multilabel_soft_margin_loss", "cosine_similarity", "pairwise_distance", "pdist"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -337,6 +337,23 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     check_tensor(x2, "pairwise_distance", "x2")
     dim = max(x1.ndim, x2.ndim) - 1
     return (x1 - x2 + eps).norm(p, max(dim, 0), keepdim=keepdim)
+
+
+def pdist(input, p=2):
+    """The p-norm distances between every pair of rows i < j of an (N, M) input, in the
+    order of the upper triangle, row by row (N (N - 1) / 2 values); the gradient at a zero
+    distance is 0, as PyTorch."""
+    check_floating(input, "pdist")
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D (shape "
+                           f"{tuple(input.shape)})")
+    if p < 0:
+        raise RuntimeError(f"pdist only supports non-negative p values, got p={p}")
+    first, second = np.triu_indices(input.shape[0], 1)
+    diff = input[autograd.from_numpy(first)] - input[autograd.from_numpy(second)]
+    same = autograd.from_numpy(~diff.data.any(1))  # equal rows: the norm's kink at 0
+    safe = autograd.where(same[:, None], 1.0, diff)
+    return autograd.where(same, 0.0, safe.norm(p, 1))
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
