@@ -160,7 +160,9 @@ class _ContextMixin:
         self._materialize = bool(value)
 
     def mark_dirty(self, *tensors):
-        pass
+        """Declare that forward changed these input tensors in place and returns them: the
+        tensors themselves (not new wrappers) become this op's outputs, as in PyTorch."""
+        self.__dict__.setdefault("_dirty", set()).update(id(t) for t in tensors)
 
     def _resolve_saved(self, inputs, output):
         """Turn the values passed to save_for_backward into entries
@@ -310,10 +312,21 @@ class Function(metaclass=_FunctionMeta):
         outputs = (output,) if single else output
         any_grad = any(needs)
         non_diff = node.__dict__.get("_non_diff", ())
+        dirty = node.__dict__.get("_dirty", ())
         wrapped = []
         for i, o in enumerate(outputs):
             if isinstance(o, _Tensor):
                 diff = any_grad and id(o) not in non_diff and o.dtype.is_floating_point
+                if id(o) in dirty:  # changed in place: o itself takes the new history
+                    if record and o._rg and o.grad_fn is None:
+                        raise RuntimeError(
+                            f"a leaf Variable that requires grad has been used in an in-place "
+                            f"operation ({cls.__name__}.forward marked it dirty); pass a "
+                            f"clone, or call it under autograd.no_grad()")
+                    if diff:
+                        o.grad_fn, o._rg, o._output_nr = node, True, i
+                    wrapped.append(o)
+                    continue
                 w = _wrap(o._data, node if diff else None, i)
                 w._vc = o._vc
                 wrapped.append(w)

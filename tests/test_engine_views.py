@@ -167,3 +167,26 @@ def test_ints_mixed_with_index_arrays_follow_torch(idx):
     (t3 ** 2).sum().backward()
     (a3 ** 2).sum().backward()
     np.testing.assert_allclose(wa.grad.data, w.grad.numpy())
+
+
+class _DoubleInPlace(A.Function):
+    @staticmethod
+    def forward(ctx, x):
+        x.mul_(2)
+        ctx.mark_dirty(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+
+
+def test_function_mark_dirty_rebases_the_input_itself():
+    a = A.ones(3, requires_grad=True)
+    b = a * 3
+    c = _DoubleInPlace.apply(b)
+    assert c is b and b.grad_fn.name() == "_DoubleInPlaceBackward"
+    (b * b).sum().backward()
+    np.testing.assert_allclose(a.grad.data, [72.0] * 3)  # d(36 a^2)/da at a = 1
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        _DoubleInPlace.apply(A.ones(3, requires_grad=True))
