@@ -423,3 +423,15 @@ def test_geometry_arguments_of_the_wrong_type_are_named():
         nn.Conv2d(3, 2, "3")
     with pytest.raises(TypeError, match="max_pool2d: kernel_size"):
         F.max_pool2d(autograd.zeros(1, 1, 4, 4), 2.5)
+
+
+def test_buffers_over_the_scratch_limit_are_allocated_per_call(monkeypatch):
+    import nn.functional.conv as conv
+    monkeypatch.setattr(conv, "SCRATCH_LIMIT", 0)
+    conv.release_scratch()
+    rng = np.random.default_rng(15)
+    x, w, b = _rand(rng, 2, 4, 7, 6), _rand(rng, 4, 2, 3, 3), _rand(rng, 4)
+    parity(lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2),
+           lambda x, w, b: TF.conv2d(x, w, b, stride=2, padding=1, groups=2), x, w, b)
+    parity(lambda x: F.max_pool2d(x, 3, 2, 1), lambda x: TF.max_pool2d(x, 3, 2, 1), x)
+    assert conv.scratch_bytes() == 0

@@ -43,8 +43,10 @@ Geometry.__doc__ = ("2-D convolution geometry: stride (sh, sw), pads ((top, bott
 
 # ------------------------------------------------------------------ scratch buffers
 _scratch = threading.local()
-SCRATCH_LIMIT = 1 << 28
-"""Largest scratch buffer (bytes) kept between calls; bigger ones are allocated each time."""
+SCRATCH_LIMIT = 1 << 26
+"""Largest scratch buffer (bytes) kept between calls (64 MiB; four slots, so at most 256 MiB
+per thread); bigger ones are allocated each time, where the page faults cost little next to
+the matmul that uses them."""
 
 
 def scratch(slot, shape, dtype):
