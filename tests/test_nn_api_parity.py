@@ -21,7 +21,7 @@ TF = torch.nn.functional
 MODULES = """Module Parameter Sequential ModuleList ModuleDict ParameterList ParameterDict Identity
 Flatten Unflatten Linear Bilinear Dropout Dropout1d Dropout2d Dropout3d AlphaDropout
 FeatureAlphaDropout BatchNorm1d BatchNorm2d BatchNorm3d LayerNorm GroupNorm RMSNorm
-InstanceNorm1d InstanceNorm2d Embedding EmbeddingBag ReLU LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh
+InstanceNorm1d InstanceNorm2d LocalResponseNorm Embedding EmbeddingBag ReLU LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh
 Softplus Softsign Hardtanh ReLU6 Hardsigmoid Hardswish LogSigmoid PReLU Softmax LogSoftmax
 Softmin Softmax2d Threshold Tanhshrink Softshrink Hardshrink GLU RReLU MSELoss L1Loss
 SmoothL1Loss HuberLoss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss KLDivLoss
@@ -34,7 +34,7 @@ FUNCTIONS = """linear bilinear relu relu6 leaky_relu elu selu celu gelu silu mis
 softplus softsign hardtanh hardsigmoid hardswish logsigmoid prelu softmax log_softmax softmin
 threshold tanhshrink softshrink hardshrink glu rrelu gumbel_softmax dropout dropout1d dropout2d dropout3d
 alpha_dropout feature_alpha_dropout batch_norm layer_norm group_norm rms_norm instance_norm
-embedding embedding_bag one_hot normalize pad cosine_similarity pairwise_distance pdist cross_entropy nll_loss
+local_response_norm embedding embedding_bag one_hot normalize pad cosine_similarity pairwise_distance pdist cross_entropy nll_loss
 mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
 binary_cross_entropy_with_logits kl_div cosine_embedding_loss margin_ranking_loss
 hinge_embedding_loss triplet_margin_loss triplet_margin_with_distance_loss poisson_nll_loss
@@ -480,3 +480,15 @@ def test_deprecated_init_names_warn_like_torch_and_fill_in_place(old):
     with pytest.warns(FutureWarning, match=f"`nn.init.{old}` is now deprecated in favor of "
                                            f"`nn.init.{old}_`"):
         assert getattr(nn.init, old)(tensor, *args) is tensor
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 6])
+@pytest.mark.parametrize("shape", [(2, 5, 4), (2, 6, 3, 3), (1, 4, 2, 2, 2)])
+def test_local_response_norm_matches_torch(shape, size):
+    x = np.random.default_rng(9).normal(size=shape)
+    _check(lambda t: TF.local_response_norm(t, size, 1e-2, 0.6, 2.0),
+           lambda t: F.local_response_norm(t, size, 1e-2, 0.6, 2.0), x)
+    _check(tnn.LocalResponseNorm(size), nn.LocalResponseNorm(size), x)
+    assert repr(nn.LocalResponseNorm(size)) == repr(tnn.LocalResponseNorm(size))
+    with pytest.raises(ValueError, match="3D or higher dimensionality input \\(got 2"):
+        F.local_response_norm(autograd.ones(2, 3), size)

@@ -14,7 +14,7 @@ from autograd import Tensor
 
 __all__ = ["linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d",
            "alpha_dropout", "feature_alpha_dropout", "batch_norm", "layer_norm", "group_norm",
-           "rms_norm", "instance_norm", "normalize", "pad"]
+           "rms_norm", "instance_norm", "local_response_norm", "normalize", "pad"]
 
 def _wrap(values):
     """A constant tensor around NumPy values (an array or a NumPy scalar), without a copy."""
@@ -488,6 +488,29 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     spec = _NormSpec((N, num_groups, input.numel() // (N * num_groups)), (2,),
                      (1, C) + (1,) * len(spatial), (0,) + spatial, eps)
     return _Normalize.apply(input, weight, bias, spec)
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """x / (k + alpha * mean of x^2 over `size` neighbouring channels)^beta, the window
+    centred on each channel (size // 2 before, (size - 1) // 2 after, zeros past the ends,
+    always divided by `size`, as PyTorch's average pooling with padding)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"local_response_norm(): input must be a Tensor, got "
+                        f"{type(input).__name__}")
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
+                         f"dimensions)")
+    if input.numel() == 0:
+        return input
+    channels = input.shape[1]
+    square = input * input
+    before, after = size // 2, (size - 1) // 2
+    pad_width = [0, 0] * (input.ndim - 2) + [before, after]
+    padded = autograd.pad(square, pad_width)
+    window = padded[:, 0:channels]
+    for offset in range(1, size):
+        window = window + padded[:, offset:offset + channels]
+    return input / (window * (alpha / size) + k) ** beta
 
 
 # ------------------------------------------------------------------ others
