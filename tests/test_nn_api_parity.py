@@ -21,25 +21,26 @@ TF = torch.nn.functional
 MODULES = """Module Parameter Sequential ModuleList ModuleDict ParameterList ParameterDict Identity
 Flatten Unflatten Linear Bilinear Dropout Dropout1d Dropout2d Dropout3d AlphaDropout
 FeatureAlphaDropout BatchNorm1d BatchNorm2d BatchNorm3d LayerNorm GroupNorm RMSNorm
-InstanceNorm1d InstanceNorm2d LocalResponseNorm Embedding EmbeddingBag ReLU LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh
-Softplus Softsign Hardtanh ReLU6 Hardsigmoid Hardswish LogSigmoid PReLU Softmax LogSoftmax
-Softmin Softmax2d Threshold Tanhshrink Softshrink Hardshrink GLU RReLU MSELoss L1Loss
-SmoothL1Loss HuberLoss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss KLDivLoss
-CosineEmbeddingLoss MarginRankingLoss HingeEmbeddingLoss TripletMarginLoss
-TripletMarginWithDistanceLoss PoissonNLLLoss GaussianNLLLoss SoftMarginLoss
-MultiLabelSoftMarginLoss MultiLabelMarginLoss MultiMarginLoss CosineSimilarity
-PairwiseDistance""".split()
+InstanceNorm1d InstanceNorm2d LocalResponseNorm Embedding EmbeddingBag ReLU LeakyReLU ELU
+SELU CELU GELU SiLU Mish Sigmoid Tanh Softplus Softsign Hardtanh ReLU6 Hardsigmoid Hardswish
+LogSigmoid PReLU Softmax LogSoftmax Softmin Softmax2d Threshold Tanhshrink Softshrink
+Hardshrink GLU RReLU MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss BCEWithLogitsLoss
+CrossEntropyLoss NLLLoss KLDivLoss CosineEmbeddingLoss MarginRankingLoss HingeEmbeddingLoss
+TripletMarginLoss TripletMarginWithDistanceLoss PoissonNLLLoss GaussianNLLLoss
+SoftMarginLoss MultiLabelSoftMarginLoss MultiLabelMarginLoss MultiMarginLoss
+CosineSimilarity PairwiseDistance""".split()
 
 FUNCTIONS = """linear bilinear relu relu6 leaky_relu elu selu celu gelu silu mish sigmoid tanh
-softplus softsign hardtanh hardsigmoid hardswish logsigmoid prelu softmax log_softmax softmin
-threshold tanhshrink softshrink hardshrink glu rrelu gumbel_softmax dropout dropout1d dropout2d dropout3d
-alpha_dropout feature_alpha_dropout batch_norm layer_norm group_norm rms_norm instance_norm
-local_response_norm embedding embedding_bag one_hot normalize pad cosine_similarity pairwise_distance pdist cross_entropy nll_loss
-mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
-binary_cross_entropy_with_logits kl_div cosine_embedding_loss margin_ranking_loss
-hinge_embedding_loss triplet_margin_loss triplet_margin_with_distance_loss poisson_nll_loss
-gaussian_nll_loss soft_margin_loss multilabel_soft_margin_loss multilabel_margin_loss
-multi_margin_loss""".split()
+softplus
+softsign hardtanh hardsigmoid hardswish logsigmoid prelu softmax log_softmax softmin
+threshold tanhshrink softshrink hardshrink glu rrelu gumbel_softmax dropout dropout1d
+dropout2d dropout3d alpha_dropout feature_alpha_dropout batch_norm layer_norm group_norm
+rms_norm instance_norm local_response_norm embedding embedding_bag one_hot normalize pad
+cosine_similarity pairwise_distance pdist cross_entropy nll_loss mse_loss l1_loss
+smooth_l1_loss huber_loss binary_cross_entropy binary_cross_entropy_with_logits kl_div
+cosine_embedding_loss margin_ranking_loss hinge_embedding_loss triplet_margin_loss
+triplet_margin_with_distance_loss poisson_nll_loss gaussian_nll_loss soft_margin_loss
+multilabel_soft_margin_loss multilabel_margin_loss multi_margin_loss""".split()
 
 INIT = """uniform_ normal_ constant_ zeros_ ones_ eye_ dirac_ xavier_uniform_ xavier_normal_
 kaiming_uniform_ kaiming_normal_ trunc_normal_ orthogonal_ sparse_ calculate_gain""".split()

@@ -148,8 +148,8 @@ def _hardswish_value(x):
 
 
 def _hardswish_slope(x):
-    middle = (x.data > -3) & (x.data < 3)
-    return autograd.where(autograd.from_numpy(np.asarray(middle)), x / 3 + 0.5, _array(x.data >= 3, x))
+    middle = autograd.from_numpy(np.asarray((x.data > -3) & (x.data < 3)))
+    return autograd.where(middle, x / 3 + 0.5, _array(x.data >= 3, x))
 
 
 def _threshold_value(x, threshold, value):
