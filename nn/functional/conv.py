@@ -14,6 +14,10 @@ How it runs on NumPy (no Python loop over pixels or kernel positions):
   `g` as `(G, OC/G, N*L)` with the im2col buffer laid out as `(G, C/G*KH*KW, N*L)`, rebuilt
   from x (not kept from forward: the graph holds only x and W, like PyTorch).
 
+Memory. The im2col buffers and padded copies are temporaries, written into per-thread
+scratch buffers (`scratch`) that are kept between calls: allocating them afresh would cost a
+page fault per 4 KiB (a third of a small CNN's training step). `release_scratch()` frees them.
+
 Higher-order gradients. With `T(x, W, g) = <conv(x, W), g>` a trilinear form, the three maps
 `conv(x, W) = dT/dg`, `input_grad(g, W) = dT/dx` and `weight_grad(x, g) = dT/dW` are each the
 others' derivatives, so each is an `autograd.Function` whose backward calls the other two
