@@ -136,9 +136,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
 
     Bags: each row of a 2-D input, or, for a 1-D input, the runs starting at `offsets` (with
     include_last_offset, offsets has one more entry, the input's length, as in CSR). Ids
-    equal to padding_idx are left out (and not counted by 'mean'); an empty bag gives zeros. Gradients reach `weight` (and
-    per_sample_weights) as through `embedding` and the reduction; `sparse` is accepted, the
-    gradient is dense. Departure: scale_grad_by_freq divides each id's gradient by its count
+    equal to padding_idx are left out (and not counted by 'mean'); an empty bag gives zeros.
+    Gradients reach `weight` (and per_sample_weights) as through `embedding` and the
+    reduction; `sparse` is accepted, the gradient is dense. Departure: scale_grad_by_freq divides each id's gradient by its count
     in the input, as `embedding` does; PyTorch 2.13's CPU embedding_bag scales other rows
     (ids [1, 1, 2] give row 2 half its gradient there).
     """
