@@ -138,9 +138,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
     include_last_offset, offsets has one more entry, the input's length, as in CSR). Ids
     equal to padding_idx are left out (and not counted by 'mean'); an empty bag gives zeros.
     Gradients reach `weight` (and per_sample_weights) as through `embedding` and the
-    reduction; `sparse` is accepted, the gradient is dense. Departure: scale_grad_by_freq divides each id's gradient by its count
-    in the input, as `embedding` does; PyTorch 2.13's CPU embedding_bag scales other rows
-    (ids [1, 1, 2] give row 2 half its gradient there).
+    reduction; `sparse` is accepted, the gradient is dense. Departure: scale_grad_by_freq
+    divides each id's gradient by its count in the input, as `embedding` does; PyTorch
+    2.13's CPU embedding_bag scales other rows (ids [1, 1, 2] give row 2 half its gradient).
     """
     if not isinstance(input, Tensor) or input.data.dtype.kind not in "iu":
         kind = input.dtype if isinstance(input, Tensor) else type(input).__name__
