@@ -140,7 +140,8 @@ def test_float32_parameters_keep_dtype_and_track_torch():
 ROUND_TRIP = [("SGD", {"lr": 0.02, "momentum": 0.9}), ("Adam", {"lr": 0.05, "amsgrad": True}),
               ("AdamW", {"lr": 0.05}), ("RMSprop", {"momentum": 0.5, "centered": True}),
               ("Adagrad", {"lr_decay": 0.01}), ("Adadelta", {}), ("Adamax", {}),
-              ("NAdam", {"lr": 0.05}), ("RAdam", {"lr": 0.05})]
+              ("NAdam", {"lr": 0.05}), ("RAdam", {"lr": 0.05}), ("Rprop", {"lr": 0.05}),
+              ("ASGD", {"t0": 5}), ("Adafactor", {"lr": 0.05})]
 
 
 def _fresh(name, kwargs, seed=1):

@@ -84,8 +84,9 @@ class BatchedSamples(Sequence):
         return f"BatchedSamples({len(self)} samples; columns {shapes})"
 
 
-def _index_array(indices, where):
-    """`indices` (list, array or tensor of ints) as an int64 NumPy array for a gather."""
+def _index_array(indices, where, n):
+    """`indices` (list, array or tensor of ints) as an int64 NumPy array for a gather from
+    `n` samples; IndexError (naming the index) when one is outside [-n, n)."""
     if isinstance(indices, autograd.Tensor):
         indices = indices.data
     arr = np.asarray(indices)
@@ -93,7 +94,12 @@ def _index_array(indices, where):
         return arr.astype(np.int64).reshape(0)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{where}: indices must be integers, got {arr.dtype} values")
-    return arr.astype(np.int64, copy=False).reshape(-1)
+    arr = arr.astype(np.int64, copy=False).reshape(-1)
+    if arr.max() >= n or arr.min() < -n:
+        bad = int(arr[(arr >= n) | (arr < -n)][0])
+        raise IndexError(f"{where.split('.')[0]}: index {bad} is out of range for a dataset "
+                         f"of {n} samples")
+    return arr
 
 
 class TensorDataset(Dataset):
@@ -126,12 +132,7 @@ class TensorDataset(Dataset):
 
         Like `__getitem__`'s views of tensors that require grad, torch would record the
         stack; this fast path gives constant batch tensors (inputs, not graph nodes)."""
-        idx = _index_array(indices, "TensorDataset.__getitems__")
-        n = len(self)
-        if idx.size and (idx.max() >= n or idx.min() < -n):
-            bad = int(idx[(idx >= n) | (idx < -n)][0])
-            raise IndexError(f"TensorDataset: index {bad} is out of range for a dataset of "
-                             f"{n} samples")
+        idx = _index_array(indices, "TensorDataset.__getitems__", len(self))
         return BatchedSamples(autograd.Tensor._wrap(t.data[idx], None) for t in self.tensors)
 
     def __len__(self):
@@ -207,12 +208,8 @@ class ConcatDataset(Dataset):
         same columns (e.g. concatenated `TensorDataset`s), the batch is one `BatchedSamples`
         in `indices` order, so `DataLoader` stays off the per-sample path; otherwise it is
         the list of samples, as `[self[i] for i in indices]`."""
-        idx = _index_array(indices, "ConcatDataset.__getitems__")
         n = len(self)
-        if idx.size and (idx.max() >= n or idx.min() < -n):
-            bad = int(idx[(idx >= n) | (idx < -n)][0])
-            raise IndexError(f"ConcatDataset: index {bad} is out of range for a dataset of "
-                             f"{n} samples")
+        idx = _index_array(indices, "ConcatDataset.__getitems__", n)
         idx = np.where(idx < 0, idx + n, idx)
         part_of = np.searchsorted(self.cumulative_sizes, idx, side="right")
         starts = [0] + self.cumulative_sizes[:-1]
