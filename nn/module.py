@@ -409,6 +409,10 @@ class Module:
     def cpu(self):
         return self
 
+    def compile(self, *args, **kwargs):
+        """Accepted so that code calling it runs: glassgrad executes eagerly, nothing is
+        compiled (PyTorch's torch.compile options are ignored)."""
+
     def share_memory(self):
         """A no-op returning self: glassgrad tensors live in this process's NumPy memory."""
         return self
@@ -465,6 +469,13 @@ class Module:
         if prepend:
             self._backward_hooks.move_to_end(handle.id, last=False)
         return handle
+
+    def register_backward_hook(self, hook):
+        """PyTorch's deprecated non-full backward hook. Departure: it is registered as a full
+        backward hook (grad_input is with respect to the module's inputs), which is what
+        PyTorch's gives for a module whose forward is one operation and what it should give
+        otherwise (PyTorch warns that its old hook reports only the last operation's)."""
+        return self.register_full_backward_hook(hook)
 
     def register_full_backward_pre_hook(self, hook, prepend=False):
         """`hook(module, grad_output) -> None or new grad_output`, called when the gradients

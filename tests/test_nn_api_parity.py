@@ -48,7 +48,8 @@ kaiming_uniform_ kaiming_normal_ trunc_normal_ orthogonal_ sparse_ calculate_gai
 MODULE_METHODS = """register_parameter register_buffer add_module register_module get_submodule
 set_submodule get_parameter get_buffer parameters named_parameters buffers named_buffers
 children named_children modules named_modules train eval requires_grad_ zero_grad apply to
-float double half type cpu cuda share_memory to_empty forward register_forward_hook
+float double half type cpu cuda share_memory to_empty compile forward register_forward_hook
+register_backward_hook
 register_forward_pre_hook register_full_backward_hook register_full_backward_pre_hook
 state_dict load_state_dict register_state_dict_pre_hook register_state_dict_post_hook
 register_load_state_dict_pre_hook register_load_state_dict_post_hook get_extra_state
@@ -493,3 +494,17 @@ def test_local_response_norm_matches_torch(shape, size):
     assert repr(nn.LocalResponseNorm(size)) == repr(tnn.LocalResponseNorm(size))
     with pytest.raises(ValueError, match="3D or higher dimensionality input \\(got 2"):
         F.local_response_norm(autograd.ones(2, 3), size)
+
+
+def test_deprecated_backward_hook_runs_as_a_full_backward_hook_and_compile_is_accepted():
+    model, seen = nn.Linear(3, 2), []
+    handle = model.register_backward_hook(
+        lambda module, grad_input, grad_output: seen.append((grad_input[0].shape,
+                                                             grad_output[0].shape)))
+    x = autograd.randn(4, 3, requires_grad=True)
+    model(x).sum().backward()
+    assert seen == [((4, 3), (4, 2))]
+    handle.remove()
+    model(x).sum().backward()
+    assert len(seen) == 1
+    assert model.compile() is None and model(x).shape == (4, 2)
