@@ -508,3 +508,12 @@ def test_deprecated_backward_hook_runs_as_a_full_backward_hook_and_compile_is_ac
     model(x).sum().backward()
     assert len(seen) == 1
     assert model.compile() is None and model(x).shape == (4, 2)
+
+
+@pytest.mark.xfail(strict=True, reason="engine: Tensor.__deepcopy__ rebuilds the copy through "
+                   "Tensor(data), which casts to the default dtype (reported to the engine)")
+def test_deepcopy_of_a_module_keeps_every_dtype():
+    import copy
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).double()
+    dtypes = {k: v.dtype for k, v in model.state_dict().items()}
+    assert {k: v.dtype for k, v in copy.deepcopy(model).state_dict().items()} == dtypes
