@@ -301,3 +301,41 @@ def test_100k_node_scalar_chain_draws_without_recursion():
     finally:
         sys.setrecursionlimit(limit)
     assert dot.count("[label=") < 20 and "× [" in dot
+
+
+def _irregular_sum(terms=600):
+    """A sum of terms over one shared input, each term a different short chain of ops."""
+    rng = np.random.default_rng(0)
+    x = autograd.tensor([0.1, 0.2], requires_grad=True)
+    ops = [lambda t: t.exp(), lambda t: t.sin(), lambda t: t.tanh(), lambda t: t * 2.0]
+    total = x.sum()
+    for _ in range(terms):
+        t = x
+        for k in rng.integers(0, len(ops), size=rng.integers(1, 4)):
+            t = ops[k](t)
+        total = total + t.sum()
+    return total
+
+
+def test_blocks_with_differing_side_inputs_fold_only_when_exact_ones_are_not_enough():
+    total = _irregular_sum()
+    from autograd.viz.collapse import collapse_repeats
+    full = viz.build(total, max_nodes=None)
+    exact = collapse_repeats(full, keep_ends=True)
+    assert len(exact.nodes) > 500  # no two terms alike enough to fold exactly
+    graph = viz.build(total)
+    assert len(graph.nodes) < 40
+    repeat = next(n for n in graph.nodes if n.kind == "repeat")
+    assert repeat.lines[0].endswith("× [AddBackward0]")
+    assert repeat.lines[1].startswith("side inputs vary: SumBackward0")
+    assert not any(n.kind == "more" for n in graph.nodes)
+
+
+def test_a_folded_node_states_its_gradient_once():
+    h = autograd.ones(2, 3)
+    w = autograd.full((3, 3), 0.3, requires_grad=True)
+    for _ in range(50):
+        h = (h @ w).tanh()
+    dot = viz.to_dot(h.sum(), params={"w": w}, grad_flow=True, max_nodes=20)
+    line = next(x for x in dot.splitlines() if "nodes folded" in x)
+    assert line.count("‖grad‖") == 1 and "…" in line

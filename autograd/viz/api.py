@@ -117,7 +117,8 @@ def draw(root, example_input=None, *, view=None, params=None, show_values=None,
       scale (default: the graph's own smallest and largest), to compare drawings.
     max_nodes: above this, repeated op chains are folded into "xN" nodes (collapse=True,
       `min_repeats` repetitions at least; the first and last block of a run stay drawn
-      when that fits), then whatever is still over is summarised in one node.
+      when that fits; if identical blocks are not enough, blocks whose side inputs differ
+      are folded too, and say so), then whatever is still over is summarised in one node.
     """
     if view is not None and view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
@@ -211,10 +212,12 @@ def limit(graph, module_depth, max_nodes, collapse, min_repeats):
     total = len(graph.nodes)
     graph = fold_modules(graph, module_depth)
     if max_nodes is not None and len(graph.nodes) > max_nodes:
-        if collapse:  # the first and last block of each run stay drawn, if they fit
-            folded = collapse_repeats(graph, min_repeats, keep_ends=True)
-            if len(folded.nodes) > max_nodes:
-                folded = collapse_repeats(graph, min_repeats)
+        if collapse:  # the most faithful folding that fits, down to the most compact
+            for exact, keep_ends in ((True, True), (True, False), (False, True),
+                                     (False, False)):
+                folded = collapse_repeats(graph, min_repeats, keep_ends, exact)
+                if len(folded.nodes) <= max_nodes:
+                    break
             graph = folded
         graph = cap_nodes(graph, max_nodes)
         graph.notes.append(f"{len(graph.nodes)} nodes drawn for {total} (max_nodes="

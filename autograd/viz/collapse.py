@@ -149,10 +149,12 @@ def _side_inputs(graph, parents, consumers):
     return side
 
 
-def collapse_repeats(graph, min_repeats=3, keep_ends=False):
+def collapse_repeats(graph, min_repeats=3, keep_ends=False, exact=True):
     """Fold runs of repeated op chains into "xN" nodes (see the module docstring); with
     `keep_ends`, the first and last block of each run stay drawn, so the picture shows what
-    is repeated (with its names) and where the run starts and ends."""
+    is repeated (with its names) and where the run starts and ends. With exact=False, blocks
+    whose main ops repeat are folded even when their side inputs differ (each block still
+    takes as many side inputs); the folded node says they vary and lists their ops."""
     parents, consumers = _structure(graph)
     side = _side_inputs(graph, parents, consumers)
     nodes = graph.nodes
@@ -164,16 +166,27 @@ def collapse_repeats(graph, min_repeats=3, keep_ends=False):
             mains = [max(ops, key=lambda p: len(side[p]))] if ops else []
         if len(mains) == 1 and consumers[mains[0]] == 1:
             main_parent[i] = mains[0]
-    sig = {}
+    sig, side_sig = {}, {}
 
-    def signature(i):
+    def with_inputs(i, subs):
+        shared = sum(1 for p in parents[i] if side[p] is None and not parents[p])
+        return nodes[i].sig + ("(" + ",".join(sorted(subs)) + ")" if subs else "") + \
+            ("+shared" * shared)
+
+    def whole(p):  # a side input with everything it holds (at most _MAX_SIDE nodes deep)
+        if not exact:
+            return "side"
+        s = side_sig.get(p)
+        if s is None:
+            s = side_sig[p] = with_inputs(p, [whole(q) for q in parents[p]
+                                              if side[q] is not None])
+        return s
+
+    def signature(i):  # a chain node: its side inputs, not its main input
         s = sig.get(i)
         if s is None:
-            subs = sorted(signature(p) for p in parents[i]
-                          if side[p] is not None and p != main_parent[i])
-            shared = sum(1 for p in parents[i] if side[p] is None and not parents[p])
-            s = sig[i] = nodes[i].sig + ("(" + ",".join(subs) + ")" if subs else "") + \
-                ("+shared" * shared)
+            s = sig[i] = with_inputs(i, [whole(p) for p in parents[i]
+                                         if side[p] is not None and p != main_parent[i]])
         return s
 
     has_child = set(p for p in main_parent if p is not None)
@@ -190,7 +203,7 @@ def collapse_repeats(graph, min_repeats=3, keep_ends=False):
         chain.reverse()
         sigs = [signature(i) for i in chain]
         runs += _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep,
-                           min_repeats, keep_ends)
+                           min_repeats, keep_ends, exact)
     if not runs:
         return graph
 
@@ -223,7 +236,7 @@ def _natural(path):
 
 
 def _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep, min_repeats,
-               keep_ends=False):
+               keep_ends=False, exact=True):
     """Fold the repeated blocks of one chain into groups of `rep`; returns how many."""
     n = len(chain)
     i = 0
@@ -247,9 +260,9 @@ def _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep, min_repeats,
         first, reps = i, best_reps
         if keep_ends and best_reps >= 3:
             first, reps = i + best_period, best_reps - 2
+        block = chain[first: first + (best_period if exact else reps * best_period)]
         key = ("repeat", reps, names, chain[first],
-               _side_text(chain[first: first + best_period], nodes, side, parents,
-                          main_parent))
+               _side_text(block, nodes, side, parents, main_parent, exact))
         for pos in range(first, first + reps * best_period):
             for member in _with_side(chain[pos], side, parents, main_parent):
                 rep[member] = key
@@ -258,8 +271,18 @@ def _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep, min_repeats,
     return folded
 
 
-def _side_text(block, nodes, side, parents, main_parent):
-    """What each repeated block takes besides its main input: `with exp, mul; 2 leaves`."""
+def _side_text(block, nodes, side, parents, main_parent, exact=True):
+    """What each repeated block takes besides its main input: `with exp, mul; 2 leaves`
+    (exact), or what the varying side inputs of all blocks hold (not exact)."""
+    if not exact:
+        ops = []
+        for i in block:
+            for member in _with_side(i, side, parents, main_parent)[1:]:
+                title = nodes[member].title or nodes[member].kind
+                if parents[member] and title not in ops:
+                    ops.append(title)
+        more = ", …" if len(ops) > 6 else ""
+        return f"side inputs vary: {', '.join(ops[:6])}{more}" if ops else "side inputs vary"
     ops, leaves = [], 0
     for i in block:
         for member in _with_side(i, side, parents, main_parent)[1:]:

@@ -96,7 +96,7 @@ def _label(node, grad_flow, module_types):
         g = node.grad
         if g.nonfinite:
             lines.append(f"⚠ {g.nonfinite} in grad")
-        elif not any(line.startswith("grad ") for line in lines):
+        elif not any(line.startswith(("grad ", "‖grad‖")) for line in lines):
             from .summary import format_number
             lines.append(f"‖grad‖ {format_number(g.norm)}")
     if node.kind == "scalar":
