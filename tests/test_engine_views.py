@@ -190,3 +190,24 @@ def test_function_mark_dirty_rebases_the_input_itself():
     np.testing.assert_allclose(a.grad.data, [72.0] * 3)  # d(36 a^2)/da at a = 1
     with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
         _DoubleInPlace.apply(A.ones(3, requires_grad=True))
+
+
+def _views_made_before_a_change_of_their_base(lib, x, y):
+    z = x * 1
+    row, column, overlap = z[0], z.t()[:, 1:2], z[1:, :2]
+    z.mul_(y)
+    z[2, 3] = y[0, 0] * 7
+    return lib.cat([row, column.reshape(-1), overlap.reshape(-1), z.reshape(-1)])
+
+
+def _view_changed_beside_an_overlapping_view(lib, x, y):
+    z = x * 1
+    left, middle = z[:, :3], z[:, 1:]
+    left.mul_(y[:, :3])
+    return middle
+
+
+@pytest.mark.parametrize("body", [_views_made_before_a_change_of_their_base,
+                                  _view_changed_beside_an_overlapping_view])
+def test_existing_views_follow_an_inplace_change_of_their_base(body):
+    test_inplace_through_view_matches_torch(body)

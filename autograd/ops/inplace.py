@@ -84,7 +84,19 @@ def apply_inplace(t, fn, *args, op="in-place op", **kwargs):
                                 else e for e in node._saved)
         if base is not None:
             _rebase_view(t, base, new_base, region)
+        _refresh_views(base if base is not None else t, t)
     return t
+
+
+def _refresh_views(base, changed):
+    """The other live views of `base` now read its new values: their histories become reads
+    of base's new history too (PyTorch regenerates a view's grad_fn the same way)."""
+    views = base.__dict__.get("_views")
+    if not views:
+        return
+    for view in list(views):
+        if view is not changed and np.may_share_memory(view._data, base._data):
+            _rebase_view(view, base, None, view_region(base._data, view._data))
 
 
 def _index_put(base, region, values):
@@ -99,7 +111,9 @@ def _rebase_view(t, base, new_base, region):
     """After an in-place op on the view `t`: base's history is `new_base`'s (old base with the
     view's region replaced), and t's is a read of that region of the new base."""
     from .indexing import GetItem
-    base.grad_fn, base._output_nr, base._rg = new_base.grad_fn, 0, True
+    if new_base is not None:
+        base.grad_fn, base._output_nr, base._rg = new_base.grad_fn, 0, True
+    t._rg = True
     read = GetItem.apply(base, idx=region)
     if read._data.shape != t._data.shape:  # a view of a 0-d tensor
         from .shape import reshape

@@ -7,6 +7,7 @@ reshape, permute applies the inverse permutation, expand sums over the expanded 
 input, as PyTorch's views do.
 """
 import functools
+import weakref
 
 import numpy as np
 
@@ -31,7 +32,11 @@ def as_view(out, input):
     if not np.may_share_memory(out._data, input._data):
         return out
     out._vc = input._vc
-    out._base = input._base if input._base is not None else input
+    base = out._base = input._base if input._base is not None else input
+    views = base.__dict__.get("_views")
+    if views is None:
+        views = base._views = weakref.WeakSet()
+    views.add(out)  # so an in-place change of the base can re-base the views it has
     return out
 
 
