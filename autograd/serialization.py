@@ -54,6 +54,10 @@ FORMAT_VERSION = "1"
 _CODE_TO_NUMPY = {"F16": "<f2", "F32": "<f4", "F64": "<f8", "I8": "i1", "I16": "<i2",
                   "I32": "<i4", "I64": "<i8", "U8": "u1", "BOOL": "?"}
 _NUMPY_TO_CODE = {np.dtype(v).newbyteorder("="): k for k, v in _CODE_TO_NUMPY.items()}
+# Read but never written: bfloat16 (common in PyTorch/Hugging Face files), which NumPy and
+# glassgrad lack; its values are the top 16 bits of a float32, so it loads as float32 exactly.
+_LOAD_ONLY = {"BF16": "<u2"}
+_BF16_BITS = np.dtype("<u2")
 
 
 class CheckpointError(ValueError, RuntimeError):
@@ -339,9 +343,10 @@ def _check_entries(header, buffer_size, where):
             raise CheckpointError(f"{where}: tensor {name!r} must have exactly dtype, shape "
                                   f"and data_offsets, got {info!r}")
         code, shape, offsets = info["dtype"], info["shape"], info["data_offsets"]
-        if code not in _CODE_TO_NUMPY:
+        if code not in _CODE_TO_NUMPY and code not in _LOAD_ONLY:
             raise CheckpointError(f"{where}: tensor {name!r} has dtype {code!r}, which "
-                                  f"glassgrad cannot load (known: {', '.join(_CODE_TO_NUMPY)})")
+                                  f"glassgrad cannot load (known: "
+                                  f"{', '.join(list(_CODE_TO_NUMPY) + list(_LOAD_ONLY))})")
         if not isinstance(shape, list) or not all(type(s) is int and s >= 0 for s in shape):
             raise CheckpointError(f"{where}: tensor {name!r} has a bad shape {shape!r}")
         if (not isinstance(offsets, list) or len(offsets) != 2
@@ -353,7 +358,7 @@ def _check_entries(header, buffer_size, where):
             raise CheckpointError(f"{where}: tensor {name!r} ends at byte {end} but the data "
                                   f"holds {buffer_size} bytes (offsets out of range; truncated "
                                   f"file?)")
-        dtype = np.dtype(_CODE_TO_NUMPY[code])
+        dtype = np.dtype(_CODE_TO_NUMPY.get(code) or _LOAD_ONLY[code])
         expected = math.prod(shape) * dtype.itemsize
         if end - begin != expected:
             raise CheckpointError(f"{where}: tensor {name!r} of dtype {code} and shape {shape} "
@@ -469,6 +474,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     files are refused), and reads the file into memory once (aligned tensors are views of
     that buffer, so there is no second copy to save with a memory map).
     A corrupt or truncated file raises `CheckpointError` naming the file and the problem.
+    bfloat16 tensors (dtype BF16, which glassgrad lacks) load as the float32 tensors of the
+    same values.
     """
     _check_map_location(map_location)
     if hasattr(f, "read") and not isinstance(f, (str, bytes, os.PathLike)):
@@ -497,7 +504,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         if dtype.kind == "b" and arr.view(np.uint8).max(initial=0) > 1:
             raise CheckpointError(f"{where}: tensor {name!r} is BOOL but holds bytes other "
                                   f"than 0 and 1; the file is corrupt")
-        if not (arr.flags.aligned and arr.flags.writeable and dtype.isnative):
+        if dtype == _BF16_BITS:                   # bfloat16 -> the float32 it stands for
+            arr = (arr.astype(np.uint32) << 16).view(np.float32)
+        elif not (arr.flags.aligned and arr.flags.writeable and dtype.isnative):
             arr = arr.astype(dtype.newbyteorder("="), copy=True)
         tensors[name] = _relocate(Tensor._wrap(arr, None), map_location)
     if STRUCTURE_KEY not in metadata:

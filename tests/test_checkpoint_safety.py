@@ -146,3 +146,14 @@ def test_torch_save_and_load_options_are_accepted_and_never_unpickle(tmp_path):
     with pytest.raises(CheckpointError, match="never unpickles"):
         load(tmp_path / "evil.pt", pickle_module=pickle, weights_only=False)
     assert not marker.exists()
+
+
+def test_bfloat16_tensors_from_torch_load_as_exact_float32(tmp_path):
+    torch = pytest.importorskip("torch")
+    st_torch = pytest.importorskip("safetensors.torch")
+    values = torch.tensor([[1.0, -2.5, 3.140625], [1e-3, 65280.0, -0.0]], dtype=torch.bfloat16)
+    st_torch.save_file({"w": values, "b": torch.ones(3)}, str(tmp_path / "bf16.safetensors"))
+    back = load(tmp_path / "bf16.safetensors")
+    assert back["w"].dtype == autograd.float32 and back["w"].shape == (2, 3)
+    np.testing.assert_array_equal(back["w"].numpy(), values.float().numpy())
+    assert back["b"].tolist() == [1.0, 1.0, 1.0]
