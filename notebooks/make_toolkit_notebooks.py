@@ -376,18 +376,26 @@ and 91% on the 10,000 test images.
 from nn import optim
 from nn.data import DataLoader, TensorDataset
 from nn.training import architecture, build_model, train_epoch
-have_fashion = find_root("fashion-mnist") is not None
+from nn.datasets import FashionMNIST
+fashion_root = find_root("fashion-mnist")
+have_fashion = fashion_root is not None
 if have_fashion:
-    fdata = load_data("fashion-mnist", val_fraction=0.0)
-    x_test, y_test = fdata.x_test[:2000], fdata.y_test[:2000]
+    train_set = FashionMNIST(fashion_root, train=True)     # uint8 (60000, 28, 28)
+    test_set = FashionMNIST(fashion_root, train=False)
+
+    def first(ds, n):   # the first n images as ToTensor(), Normalize((0.2860,), (0.3530,))
+        x = ds.data.numpy()[:n, None].astype(np.float32) / 255.0
+        return (x - 0.2860) / 0.3530, ds.targets.numpy()[:n]
+
+    x_test, y_test = first(test_set, 2000)
     fashion, models = {}, {}
     for name, arch, n_train in [
-            ("mlp", architecture("mlp", [256, 128], input_shape=fdata.input_shape), 3000),
-            ("cnn", architecture("cnn", [64], [8, 16], input_shape=fdata.input_shape), 1500)]:
+            ("mlp", architecture("mlp", [256, 128], input_shape=(1, 28, 28)), 3000),
+            ("cnn", architecture("cnn", [64], [8, 16], input_shape=(1, 28, 28)), 1500)]:
         autograd.manual_seed(0)
         model = build_model(arch)
-        loader = DataLoader(TensorDataset(autograd.from_numpy(fdata.x_train[:n_train]),
-                                          autograd.from_numpy(fdata.y_train[:n_train])),
+        x, y = first(train_set, n_train)
+        loader = DataLoader(TensorDataset(autograd.from_numpy(x), autograd.from_numpy(y)),
                             batch_size=64, shuffle=True)
         opt = optim.Adam(model.parameters(), lr=1e-3)
         for epoch in range(2):
