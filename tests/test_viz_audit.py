@@ -339,3 +339,29 @@ def test_a_folded_node_states_its_gradient_once():
     dot = viz.to_dot(h.sum(), params={"w": w}, grad_flow=True, max_nodes=20)
     line = next(x for x in dot.splitlines() if "nodes folded" in x)
     assert line.count("‖grad‖") == 1 and "…" in line
+
+
+# --------------------------------------------------------------------- edges of the API
+def test_a_tensor_without_a_graph_is_one_node_and_says_why():
+    t = autograd.tensor([1.0, 2.0])
+    t.label = "data"
+    graph = viz.build(t, show_values=True)
+    assert [(n.kind, n.title, n.lines) for n in graph.nodes] == \
+        [("tensor", "data", ["(2,) float32", "data [1, 2]"])]
+    assert "requires_grad=False" in graph.notes[0]
+
+
+def test_render_refuses_options_it_would_ignore_and_formats_that_disagree(tmp_path):
+    import graphviz
+    x, w, y = small_tensor_graph()
+    plain = graphviz.Digraph()
+    plain.node("a")
+    for drawn in (plain, viz.draw(y), viz.to_dot(y)):
+        with pytest.raises(TypeError, match="already drawn"):
+            viz.render(drawn, tmp_path / "a.svg", show_values=True)
+    with pytest.raises(ValueError, match="ends in .png"):
+        viz.render(y, tmp_path / "a.png", format="svg")
+    assert not list(tmp_path.iterdir())  # nothing written
+    path = viz.render(y, tmp_path / "picture", format="png")
+    assert path.endswith("picture.png") and Path(path).read_bytes()[:4] == b"\x89PNG"
+    assert viz.render(plain, tmp_path / "plain.svg").endswith("plain.svg")

@@ -7,7 +7,7 @@ import numpy as np
 from .collapse import cap_nodes, collapse_repeats, fold_modules
 from .dot import to_digraph
 from .graph import build_graph, resolve_roots, saved_entries, walk
-from .renderer import VizDigraph, write_picture
+from .renderer import check_format, write_picture
 from .trace import capture_grads as _CaptureGrads
 from .trace import trace_modules
 
@@ -166,7 +166,7 @@ def build(root, *, view=None, params=None, show_values=None, show_grads=None,
         lo, hi = grad_range
         if not (0 < lo < hi):
             raise ValueError(f"grad_range must be (lo, hi) with 0 < lo < hi, got {grad_range}")
-    starts, outputs, _constants = resolve_roots(root)
+    starts, outputs, constants = resolve_roots(root)
     captured = None
     if grads is not None:
         captured = grads.grads if isinstance(grads, _CaptureGrads) else dict(grads)
@@ -184,11 +184,26 @@ def build(root, *, view=None, params=None, show_values=None, show_grads=None,
     options = DrawOptions(view, parameter_names(params), show_values, show_grads, show_saved,
                           show_ops)
     graph, _objects = build_graph(starts, outputs, options, captured)
+    _add_constants(graph, constants, options)
     graph.grad_flow = bool(grad_flow)
     graph.grad_range = tuple(grad_range) if grad_range is not None else None
     if note:
         graph.notes.append(note)
     return limit(graph, module_depth, max_nodes, collapse, min_repeats)
+
+
+def _add_constants(graph, constants, options):
+    """Roots that do not require grad have no graph: each is drawn as one tensor node (as
+    torchviz does), and the caption says why."""
+    from .summary import format_shape, summarize_values
+    for t in constants:
+        lines = [f"{format_shape(t.shape)} {t.dtype.name}"]
+        if options.show_values:
+            lines.append("data " + summarize_values(t._data))
+        graph.add("tensor", t.label or "tensor", lines, sig="constant")
+    if constants:
+        graph.notes.append(f"{len(constants)} root(s) with requires_grad=False: no graph "
+                           f"behind them")
 
 
 def _tensor_graph(root):
@@ -265,14 +280,18 @@ def render(root_or_graph, path, format=None, example_input=None, **draw_options)
 
     root_or_graph: what `draw` accepts (then `draw_options` apply), a `graphviz.Digraph`
     (e.g. from `draw`), or DOT text. format: 'svg' or 'png' (default: from the path's
-    suffix, else 'svg'). Uses `find_renderer()`: Graphviz's `dot`, else `graphviz-pure`."""
-    if isinstance(root_or_graph, str):
-        source = root_or_graph
-    elif hasattr(root_or_graph, "source") and not hasattr(root_or_graph, "grad_fn"):
-        source = root_or_graph.source
+    suffix, else 'svg'; a suffix naming another format is an error). Uses
+    `find_renderer()`: Graphviz's `dot`, else `graphviz-pure`."""
+    drawn = isinstance(root_or_graph, str) or (hasattr(root_or_graph, "source") and
+                                               not hasattr(root_or_graph, "grad_fn"))
+    if drawn and (draw_options or example_input is not None):
+        given = sorted(draw_options) + (["example_input"] if example_input is not None else [])
+        raise TypeError(f"render: drawing options {given} apply when drawing a graph, not "
+                        f"to an already drawn one ({type(root_or_graph).__name__}); pass "
+                        f"them to draw(), or pass the tensor, scalar or model to render()")
+    check_format(path, format)  # before any drawing work
+    if drawn:
+        source = root_or_graph if isinstance(root_or_graph, str) else root_or_graph.source
     else:
         source = draw(root_or_graph, example_input, **draw_options).source
-    if isinstance(root_or_graph, (str, VizDigraph)) and draw_options:
-        raise TypeError(f"render: drawing options {sorted(draw_options)} apply when drawing "
-                        f"a graph, not to an already drawn one")
     return write_picture(source, path, format)

@@ -20,7 +20,7 @@ from pathlib import Path
 import graphviz
 
 __all__ = ["find_renderer", "RendererNotFoundError", "render_source", "VizDigraph",
-           "FORMATS"]
+           "FORMATS", "check_format", "write_picture"]
 
 FORMATS = ("svg", "png", "jpeg", "jpg", "json", "dot", "plain", "xdot")
 _PURE = "graphviz-pure"
@@ -76,11 +76,24 @@ def render_source(source, format="svg", engine="dot", renderer=None):
     return proc.stdout
 
 
+def check_format(path, format=None):
+    """The picture format for `path`: `format`, else the path's suffix, else 'svg'. Raises
+    ValueError for an unknown format, or a suffix naming another format than `format`."""
+    suffix = Path(path).suffix.lstrip(".").lower()
+    fmt = (format or suffix or "svg").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown picture format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if format and suffix in FORMATS and suffix != fmt and {suffix, fmt} != {"jpg", "jpeg"}:
+        raise ValueError(f"format={format!r} but the path {str(path)!r} ends in .{suffix}; "
+                         f"give one of them, or make them agree")
+    return fmt
+
+
 def write_picture(source, path, format=None):
-    """Render DOT text into the file `path` (the format from `format` or the suffix);
-    returns the path as a string."""
+    """Render DOT text into the file `path` (the format from `format` or the suffix, see
+    `check_format`); returns the path as a string."""
     path = Path(path)
-    fmt = (format or path.suffix.lstrip(".") or "svg").lower()
+    fmt = check_format(path, format)
     if not path.suffix:
         path = path.with_suffix("." + fmt)
     data = render_source(source, fmt)
