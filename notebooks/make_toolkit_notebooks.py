@@ -561,6 +561,8 @@ NOTEBOOKS = {"01_scalar_engine.ipynb": SCALAR, "02_perceptrons.ipynb": PERCEPTRO
 def main():
     for name, cells in NOTEBOOKS.items():
         nb = new_notebook(cells=cells)
+        for i, cell in enumerate(nb.cells):   # stable ids: re-running changes no line
+            cell["id"] = f"{name[:2]}-{i:02d}"
         nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
                                      "name": "python3"}
         nb.metadata["language_info"] = {"name": "python"}
