@@ -62,6 +62,24 @@ for module, names in _METHODS.items():
 for name in _INPLACE:
     setattr(Tensor, name + "_", _make_inplace(getattr(Tensor, name), name + "_"))
 
+def _make_inplace_view(name):
+    """`x.unsqueeze_(0)`, `x.t_()`, ...: x takes the new shape (and, with history, the view
+    op's node). Like every in-place op, refused on a leaf that requires grad."""
+    def method(self, *args, **kwargs):
+        inplace.check_inplace(self, name + "_")
+        result = getattr(shape, name)(self, *args, **kwargs)
+        self._data = result._data
+        if result.grad_fn is not None and self.grad_fn is not None:
+            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        return self
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place {name} (changes this tensor's shape; returns it)."
+    return method
+
+
+for name in ["unsqueeze", "squeeze", "t", "transpose", "swapaxes", "swapdims"]:
+    setattr(Tensor, name + "_", _make_inplace_view(name))
+
 Tensor.copy_ = inplace.copy_
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_

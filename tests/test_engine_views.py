@@ -211,3 +211,17 @@ def _view_changed_beside_an_overlapping_view(lib, x, y):
                                   _view_changed_beside_an_overlapping_view])
 def test_existing_views_follow_an_inplace_change_of_their_base(body):
     test_inplace_through_view_matches_torch(body)
+
+
+def test_inplace_shape_methods_match_torch():
+    for lib in (A, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="leaf Variable"):
+            x.unsqueeze_(0)
+        y = x * 2
+        assert y.unsqueeze_(0) is y and tuple(y.shape) == (1, 2)
+        y.t_()
+        (y * lib.tensor([[1.0], [3.0]])).sum().backward()
+        np.testing.assert_allclose(np.asarray(x.grad.tolist()), [2.0, 6.0])
+        assert tuple(lib.ones(1, 3).squeeze_().shape) == (3,)
+        assert tuple(lib.ones(2, 3).transpose_(0, 1).shape) == (3, 2)
