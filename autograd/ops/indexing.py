@@ -19,7 +19,7 @@ from .shape import as_view
 
 __all__ = ["getitem", "index_put", "index_add", "gather", "scatter", "scatter_add",
            "index_select", "masked_fill", "masked_select", "take", "take_along_dim", "nonzero",
-           "argwhere", "sort", "argsort", "topk", "normalize_index", "kthvalue", "median",
+           "argwhere", "sort", "argsort", "topk", "normalize_index", "split_int_index", "kthvalue", "median",
            "index_fill", "masked_scatter"]
 
 
