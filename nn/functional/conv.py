@@ -155,7 +155,10 @@ def conv_forward_array(x, w, geom, out_hw=None):
 
 def conv_input_grad_array(gy, w, geom, x_hw):
     """dL/dx of y = conv(x, W): a stride-1 convolution of the zero-stuffed, padded gradient
-    with the flipped, channel-swapped kernel (the transposed convolution)."""
+    with the flipped, channel-swapped kernel (the transposed convolution); strided
+    convolutions without dilation take the polyphase form (`_input_grad_polyphase`)."""
+    if geom.stride != (1, 1) and geom.dilation == (1, 1):
+        return _input_grad_polyphase(gy, w, geom, x_hw)
     n, oc, oh, ow = gy.shape
     _, cg, kh, kw = w.shape
     g = geom.groups
@@ -174,6 +177,35 @@ def conv_input_grad_array(gy, w, geom, x_hw):
     flipped = flipped.reshape(g * cg, oc // g, kh, kw)[:, :, ::-1, ::-1]
     inner = Geometry((1, 1), ((0, 0), (0, 0)), geom.dilation, g)
     return conv_forward_array(buf, flipped, inner)
+
+
+def _input_grad_polyphase(gy, w, geom, x_hw):
+    """The input gradient of a strided, undilated convolution without the zero-stuffing
+    (which would multiply mostly zeros, stride_h * stride_w times the work). In padded
+    coordinates input row q*s + r receives gy[q - a] through kernel row a*s + r: for each
+    phase r a stride-1 convolution of gy with the sub-kernel W[..., a*s + r]. All phases run
+    as one convolution whose output channels are (c, r_h, r_w); the kernel is padded with
+    zero rows up to A*s (A = ceil(k/s)), flipped and channel-swapped; the phases are then
+    interleaved back into rows (q, r) and cropped to the input."""
+    n, oc, oh, ow = gy.shape
+    _, cg, kh, kw = w.shape
+    g = geom.groups
+    (sh, sw), h, wd = geom.stride, x_hw[0], x_hw[1]
+    (pt, _), (pl, _) = geom.pads
+    ah, aw = -(-kh // sh), -(-kw // sw)
+    padded = np.zeros((oc, cg, ah * sh, aw * sw), dtype=w.dtype)
+    padded[:, :, :kh, :kw] = w
+    sub = padded.reshape(g, oc // g, cg, ah, sh, aw, sw)[:, :, :, ::-1, :, ::-1, :]
+    sub = sub.transpose(0, 2, 4, 6, 1, 3, 5).reshape(g * cg * sh * sw, oc // g, ah, aw)
+    full = Geometry((1, 1), ((ah - 1, ah - 1), (aw - 1, aw - 1)), (1, 1), g)
+    phases = conv_forward_array(gy, np.ascontiguousarray(sub), full)  # (N, C*sh*sw, QH, QW)
+    qh, qw = phases.shape[2:]
+    rows = phases.reshape(n, g * cg, sh, sw, qh, qw).transpose(0, 1, 4, 2, 5, 3)
+    rows = rows.reshape(n, g * cg, qh * sh, qw * sw)                # padded input coordinates
+    out = np.zeros((n, g * cg, h, wd), dtype=phases.dtype)
+    hh, ww = max(min(h, qh * sh - pt), 0), max(min(wd, qw * sw - pl), 0)
+    out[:, :, :hh, :ww] = rows[:, :, pt:pt + hh, pl:pl + ww]
+    return out
 
 
 def _placement(offset, stride, count, total):
