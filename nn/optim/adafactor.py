@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_unsupported, _evaluate_closure, _new_step,
-                        _to_scalar, _wrap)
+from .optimizer import (Optimizer, _advance, _check_unsupported, _decay_factor,
+                        _evaluate_closure, _new_step, _to_scalar, _wrap)
 
 __all__ = ["Adafactor"]
 
@@ -109,7 +109,7 @@ class Adafactor(Optimizer):
                 rho = min(lr, 1 / (step ** 0.5))
                 alpha = max(eps2, _rms(param)) * rho
                 if weight_decay != 0:
-                    param *= 1 - lr * weight_decay
+                    param *= _decay_factor(group["lr"], weight_decay)
                 if g.ndim > 1:
                     row_var, col_var = state["row_var"].data, state["col_var"].data
                     square = g * g

@@ -4,8 +4,8 @@ import numpy as np
 import autograd
 
 from .optimizer import (Optimizer, _advance, _check_betas, _check_lr, _check_nonneg,
-                        _check_unsupported, _evaluate_closure, _new_step, _scalar_dtype,
-                        _to_scalar, _zeros_like)
+                        _check_unsupported, _decay_factor, _evaluate_closure, _new_step,
+                        _scalar_dtype, _to_scalar, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -91,7 +91,7 @@ class NAdam(Optimizer):
                 bias_correction2 = 1 - beta2 ** step
                 if weight_decay != 0:
                     if decoupled:
-                        param *= 1 - lr * weight_decay
+                        param *= _decay_factor(group["lr"], weight_decay)
                     else:
                         g = g + weight_decay * param
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))

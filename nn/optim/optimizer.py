@@ -67,6 +67,16 @@ def _advance(step_tensor):
     return step
 
 
+def _decay_factor(lr, weight_decay):
+    """The decoupled weight-decay factor `1 - lr * weight_decay`, rounded as PyTorch rounds
+    it: in the tensor's dtype when the group's `lr` is a Tensor (PyTorch keeps a Tensor lr as
+    a 0-d tensor in this product, so a float32 lr gives a float32 factor)."""
+    if isinstance(lr, autograd.Tensor):
+        dt = lr.data.dtype.type
+        return float(dt(1) - dt(lr.item()) * dt(weight_decay))
+    return 1 - lr * weight_decay
+
+
 def _zeros_like(p):
     """A state buffer of zeros with the parameter's shape and dtype (a glassgrad Tensor)."""
     return _wrap(np.zeros_like(p.data), None)

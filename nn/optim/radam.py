@@ -4,8 +4,8 @@ import math
 import numpy as np
 
 from .optimizer import (Optimizer, _advance, _check_betas, _check_lr, _check_nonneg,
-                        _check_unsupported, _evaluate_closure, _new_step, _to_scalar,
-                        _zeros_like)
+                        _check_unsupported, _decay_factor, _evaluate_closure, _new_step,
+                        _to_scalar, _zeros_like)
 
 __all__ = ["RAdam"]
 
@@ -85,7 +85,7 @@ class RAdam(Optimizer):
                 step = _advance(state["step"])
                 if weight_decay != 0:
                     if decoupled:
-                        param *= 1 - lr * weight_decay
+                        param *= _decay_factor(group["lr"], weight_decay)
                     else:
                         g = g + weight_decay * param
                 exp_avg = state["exp_avg"].data
