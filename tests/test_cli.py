@@ -153,6 +153,20 @@ def test_toy_dataset_run_draws_its_decision_boundary(tmp_path, capsys):
                            "--hidden", "16", "--epochs", "2", "--quiet", "--no-progress")
     assert code == 0, err
     assert (tmp_path / "m" / "decision_boundary.png").stat().st_size > 5000
+    # predict takes raw 2-D points, standardised as in training
+    data = load_data("moons")
+    model = rebuild_model(load_checkpoint(tmp_path / "m" / "best.safetensors"))
+    np.save(tmp_path / "points.npy", data.raw(data.x_test[:4]))
+    code, out, err = run_cli(capsys, "predict", tmp_path / "m", tmp_path / "points.npy",
+                             "--json")
+    assert code == 0, err
+    got = [[r["probabilities"][c] for c in ("0", "1")] for r in json.loads(out)]
+    np.testing.assert_allclose(got, predict_arrays(model, data.x_test[:4]), atol=1e-5)
+    code, out, err = run_cli(capsys, "predict", tmp_path / "m", tmp_path / "m" / "loss.png")
+    assert_one_line_error(code, out, err, "2-D points")
+    code, out, err = run_cli(capsys, "evaluate", tmp_path / "m", "--out", tmp_path / "e",
+                             "--quiet")
+    assert code == 0 and (tmp_path / "e" / "decision_boundary.png").is_file()
 
 
 # ---------------------------------------------------------------------------- evaluate

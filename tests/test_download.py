@@ -300,3 +300,25 @@ def test_mnist_download_failure_leaves_no_final_file(server, tmp_path, monkeypat
         MNIST(tmp_path, train=False, download=True, mirrors=[server.base + "/m/"])
     raw = tmp_path / "MNIST" / "raw"
     assert not raw.exists() or os.listdir(raw) == []
+
+
+def test_cli_train_download_through_mirrors(server, tmp_path, monkeypatch, capsys):
+    """`glassgrad train --dataset mnist --download` fetches into --data-root from the mirrors
+    of GLASSGRAD_MNIST_MIRRORS; a mirror that fails is one error line, exit status 2."""
+    from nn.cli import main
+    _serve_mnist(server, monkeypatch, MNIST, "/cli/")
+    monkeypatch.setenv("GLASSGRAD_MNIST_MIRRORS", f"{server.base}/gone/")
+    args = ["train", "--dataset", "mnist", "--data-root", str(tmp_path / "data"),
+            "--download", "--epochs", "1", "--hidden", "4", "--val-fraction", "0",
+            "--no-plots", "--no-progress", "--quiet"]
+    assert main(args + ["--out", str(tmp_path / "bad")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[:-1] == [f"Downloading {server.base}/gone/train-images-idx3-ubyte.gz to "
+                          f"{tmp_path / 'data' / 'MNIST' / 'raw' / 'train-images-idx3-ubyte.gz'}"]
+    assert lines[-1].startswith("glassgrad: error: mnist") and "/gone/" in lines[-1]
+    assert not (tmp_path / "bad").exists()
+    monkeypatch.setenv("GLASSGRAD_MNIST_MIRRORS", f"{server.base}/gone/, {server.base}/cli/")
+    assert main(args + ["--out", str(tmp_path / "run")]) == 0
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    assert len(list(raw.glob("*-ubyte.gz"))) == 4 and not list(raw.glob("*.part"))
+    assert (tmp_path / "run" / "best.safetensors").is_file()

@@ -161,12 +161,13 @@ def download_from_mirrors(filename, mirrors, folder, md5=None, *, timeout=30.0, 
     if not mirrors:
         raise ValueError(f"download_from_mirrors: no mirrors given for {filename}")
     failures = []
-    for base in mirrors:
+    for i, base in enumerate(mirrors):
         url = base.rstrip("/") + "/" + filename
         try:
             return download_url(url, folder, filename, md5, timeout=timeout, quiet=quiet)
         except (ChecksumError, OSError, http.client.HTTPException, ValueError) as e:
             failures.append(f"  {url}: {e}")
-            _log(quiet, f"Failed to download {url} ({e}); trying the next mirror")
+            if i + 1 < len(mirrors):
+                _log(quiet, f"Failed to download {url} ({e}); trying the next mirror")
     raise DownloadError(f"could not download {filename} into {folder} from any mirror:\n"
                         + "\n".join(failures))
