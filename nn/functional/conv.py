@@ -9,7 +9,9 @@ How it runs on NumPy (no Python loop over pixels or kernel positions):
 * input gradient: the adjoint of a convolution is a transposed convolution, and that is a
   convolution of the zero-stuffed (stride - 1 zeros between gradient pixels), padded gradient
   with the spatially flipped kernel whose in/out channels are swapped (per group), at stride 1
-  and the same dilation: the same im2col + one matmul, no scatter.
+  and the same dilation: the same im2col + one matmul, no scatter. Strided convolutions
+  without dilation skip the zero-stuffing: one convolution computes every stride phase
+  (polyphase form, `_input_grad_polyphase`), stride_h * stride_w times less work.
 * weight gradient: `dW[o, k] = sum_{n, l} g[n, o, l] cols[n, k, l]`, one matmul of
   `g` as `(G, OC/G, N*L)` with the im2col buffer laid out as `(G, C/G*KH*KW, N*L)`, rebuilt
   from x (not kept from forward: the graph holds only x and W, like PyTorch).
