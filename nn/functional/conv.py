@@ -11,7 +11,7 @@ How it runs on NumPy (no Python loop over pixels or kernel positions):
   with the spatially flipped kernel whose in/out channels are swapped (per group), at stride 1
   and the same dilation: the same im2col + one matmul, no scatter. Strided convolutions
   without dilation skip the zero-stuffing: one convolution computes every stride phase
-  (polyphase form, `_input_grad_polyphase`), stride_h * stride_w times less work.
+  (polyphase form, `_input_grad_polyphase`): up to stride_h * stride_w times less work.
 * weight gradient: `dW[o, k] = sum_{n, l} g[n, o, l] cols[n, k, l]`, one matmul of
   `g` as `(G, OC/G, N*L)` with the im2col buffer laid out as `(G, C/G*KH*KW, N*L)`, rebuilt
   from x (not kept from forward: the graph holds only x and W, like PyTorch).
