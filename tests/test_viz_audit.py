@@ -365,3 +365,18 @@ def test_render_refuses_options_it_would_ignore_and_formats_that_disagree(tmp_pa
     path = viz.render(y, tmp_path / "picture", format="png")
     assert path.endswith("picture.png") and Path(path).read_bytes()[:4] == b"\x89PNG"
     assert viz.render(plain, tmp_path / "plain.svg").endswith("plain.svg")
+
+
+def test_a_capped_graph_does_not_draw_the_edges_of_a_hub():
+    total = _irregular_sum(400)
+    graph = viz.build(total, max_nodes=120, collapse=False)
+    x = next(n for n in graph.nodes if n.kind == "leaf")
+    assert any("edges not drawn" in line for line in x.lines)
+    assert not any(e.src == x.id for e in graph.edges)
+    users = [n for n in graph.nodes if any(line.startswith("← ") for line in n.lines)]
+    assert len(users) > 16
+    more = next(n for n in graph.nodes if n.kind == "more")
+    assert more.lines[0].endswith(" ops")  # no "0 other nodes"
+    small = viz.build(_irregular_sum(5))  # under max_nodes: drawn as it is
+    leaf = next(n for n in small.nodes if n.kind == "leaf")
+    assert sum(1 for e in small.edges if e.src == leaf.id) > 3

@@ -4,7 +4,7 @@ import gc
 
 import numpy as np
 
-from .collapse import cap_nodes, collapse_repeats, fold_modules
+from .collapse import cap_nodes, collapse_repeats, detach_hubs, fold_modules
 from .dot import to_digraph
 from .graph import build_graph, resolve_roots, saved_entries, walk
 from .renderer import check_format, write_picture
@@ -234,7 +234,7 @@ def limit(graph, module_depth, max_nodes, collapse, min_repeats):
                 if len(folded.nodes) <= max_nodes:
                     break
             graph = folded
-        graph = cap_nodes(graph, max_nodes)
+        graph = detach_hubs(cap_nodes(graph, max_nodes))
         graph.notes.append(f"{len(graph.nodes)} nodes drawn for {total} (max_nodes="
                            f"{max_nodes})")
     return graph

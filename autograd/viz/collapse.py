@@ -13,12 +13,16 @@ re-routes the edges (duplicates and self-loops dropped), then renumbers the node
   `keep_ends`, all but its first and last block).
 * `cap_nodes(graph, max_nodes)`: the first `max_nodes - 1` nodes in walk order (nearest the
   roots) are kept, the rest become one "... N more nodes" node.
+* `detach_hubs(graph)`: a leaf feeding more than `HUB` nodes (one input shared by every term
+  of a long sum) loses its edges, which would cross the whole picture (and make Graphviz's
+  layout take minutes); each node it fed says so in a line instead.
 """
 from .graph import VizGraph
 
-__all__ = ["fold_modules", "collapse_repeats", "cap_nodes", "merge"]
+__all__ = ["fold_modules", "collapse_repeats", "cap_nodes", "detach_hubs", "merge"]
 
 _MAX_PERIOD = 8
+HUB = 16
 _MAX_SIDE = 8  # the most nodes a private side input may hold
 
 
@@ -318,10 +322,33 @@ def cap_nodes(graph, max_nodes):
 
     def make(new, key, members):
         ops = sum(1 for m in members if m.kind == "op")
-        lines = [f"{_count(ops, 'op')}, {_count(hidden - ops, 'other node')}",
-                 "raise max_nodes to see them"]
+        kinds = [_count(ops, "op")] if ops else []
+        if hidden - ops:
+            kinds.append(_count(hidden - ops, "other node"))
+        lines = [", ".join(kinds), "raise max_nodes to see them"]
         node = new.add("more", f"… {hidden} more nodes", lines, None, _worst_grad(members),
                        sig="more")
         node.count = hidden
         return node
     return merge(graph, rep, make)
+
+
+def detach_hubs(graph, limit=HUB):
+    """Replace the edges of leaves used by more than `limit` nodes by a line on each user
+    (see the module docstring)."""
+    users = {}
+    has_parent = set()
+    for e in graph.edges:
+        users.setdefault(e.src, []).append(e.dst)
+        has_parent.add(e.dst)
+    hubs = {i for i, dst in users.items() if len(dst) > limit and i not in has_parent}
+    if not hubs:
+        return graph
+    for i in hubs:
+        hub = graph.nodes[i]
+        name = hub.title or (hub.lines[0] if hub.lines else hub.kind)
+        hub.lines.append(f"input of {len(users[i])} nodes (edges not drawn)")
+        for dst in dict.fromkeys(users[i]):
+            graph.nodes[dst].lines.append(f"← {name}")
+    graph.edges = [e for e in graph.edges if e.src not in hubs]
+    return graph
