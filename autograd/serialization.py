@@ -30,8 +30,10 @@ Departures from PyTorch, and why:
   Containers reached twice are stored (and loaded) as two copies; only tensors are shared.
   Dict subclasses (defaultdict, ...) load as dict, OrderedDict subclasses as OrderedDict.
 - Saving to a path is atomic (temporary file in the same directory, flush, fsync,
-  `os.replace`): a crash while saving leaves the previous checkpoint intact and no temporary
-  file. Saving to an open file object writes straight into it.
+  `os.replace`, then fsync of the directory): an error while saving leaves the previous
+  checkpoint intact and removes the temporary file; a process killed mid-save also leaves
+  the previous checkpoint intact, and may leave its hidden temporary file
+  (`.NAME.XXXXXXXX.tmp`) beside it. Saving to an open file object writes straight into it.
 """
 import json
 import math

@@ -157,3 +157,48 @@ def test_bfloat16_tensors_from_torch_load_as_exact_float32(tmp_path):
     assert back["w"].dtype == autograd.float32 and back["w"].shape == (2, 3)
     np.testing.assert_array_equal(back["w"].numpy(), values.float().numpy())
     assert back["b"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_process_killed_mid_save_leaves_the_old_checkpoint(tmp_path):
+    """A real crash: a child process is SIGKILLed while it writes a new checkpoint over the
+    old one (its write is held open at the second tensor); the old file stays whole."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "ckpt.st"
+    save({"epoch": 1, "w": autograd.ones(3)}, path)
+    before = path.read_bytes()
+    started = tmp_path / "started"
+    child = subprocess.Popen([sys.executable, "-c", f"""
+import pathlib, time
+import autograd
+from autograd import serialization
+real, calls = serialization._tensor_bytes, []
+def slow(arr):
+    calls.append(1)
+    if len(calls) == 2:
+        pathlib.Path({str(started)!r}).write_text("x")
+        time.sleep(60)
+    return real(arr)
+serialization._tensor_bytes = slow
+autograd.save({{"epoch": 2, "w": autograd.zeros(100000), "v": autograd.zeros(5)}},
+              {str(path)!r})
+"""], cwd=os.getcwd())
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert child.poll() is None and time.monotonic() < deadline, "child did not start"
+            time.sleep(0.02)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL
+    back = load(path)
+    assert path.read_bytes() == before and back["epoch"] == 1
+    assert back["w"].tolist() == [1.0, 1.0, 1.0]
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("ckpt.st", "started")]
+    assert all(name.startswith(".ckpt.st.") and name.endswith(".tmp") for name in leftovers)
