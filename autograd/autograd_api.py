@@ -104,6 +104,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if _scalar.is_scalar_call(outputs, inputs):
         return _scalar.grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
                             allow_unused, materialize_grads)
+    if is_grads_batched:
+        raise NotImplementedError(
+            "grad(is_grads_batched=True) needs vmap, which glassgrad does not have; call "
+            "grad once per row of grad_outputs (with retain_graph=True) instead")
     outputs = _as_list(outputs)
     single_input = isinstance(inputs, Tensor)
     inputs = _as_list(inputs)

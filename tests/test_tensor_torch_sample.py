@@ -148,3 +148,30 @@ def test_pytorch_keyword_names_are_accepted(call):
 
     for o, t in zip(run(A), run(torch)):
         np.testing.assert_array_equal(o, t)
+
+
+@pytest.mark.parametrize("index", [
+    lambda lib: lib.tensor([1, 0, 1], dtype=lib.uint8),  # a byte tensor is a mask
+    lambda lib: lib.tensor([0, 2], dtype=lib.int32), lambda lib: lib.tensor(1),
+    lambda lib: [], lambda lib: (None, lib.tensor([True, False, True]))])
+def test_index_dtypes_match_torch(index):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch deprecates byte masks
+        theirs = torch.arange(12.0).reshape(3, 4)[index(torch)]
+    ours = A.arange(12.0).reshape(3, 4)[index(A)]
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_index_and_setitem_errors_match_torch_types():
+    x = A.arange(12.0).reshape(3, 4)
+    with pytest.raises(IndexError, match="long, int, byte or bool"):
+        x[A.tensor([0, 1], dtype=A.int8)]
+    with pytest.raises(RuntimeError, match=r"shape \(5,\) to an index of tensor of shape"):
+        x[0] = A.ones(5)
+
+
+def test_grad_is_grads_batched_says_unsupported():
+    x = A.ones(2, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="vmap"):
+        A.grad(x * 2, x, A.ones(3, 2), is_grads_batched=True)

@@ -35,6 +35,10 @@ def _convert(i):
     return i
 
 
+_INDEX_DTYPES = {np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.uint8),
+                 np.dtype(np.bool_), np.dtype(np.intp)}
+
+
 def normalize_index(index, t):
     """An index for NumPy: tensors and lists become arrays; bounds are checked with
     PyTorch's message. Float index tensors are refused."""
@@ -42,9 +46,11 @@ def normalize_index(index, t):
     out = []
     for i in idx:
         i = _convert(i)
-        if isinstance(i, np.ndarray) and i.dtype.kind not in "iub":
+        if isinstance(i, np.ndarray) and i.dtype not in _INDEX_DTYPES:
             raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors, "
                              f"got {i.dtype}")
+        if isinstance(i, np.ndarray) and i.dtype == np.uint8:  # a byte tensor is a mask
+            i = i.astype(np.bool_)
         out.append(i)
     _check_bounds(out, t._data.shape)
     return tuple(out)

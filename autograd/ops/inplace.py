@@ -228,9 +228,9 @@ def setitem(t, index, value):
         try:
             t._data[idx] = v
         except (ValueError, IndexError) as e:
-            raise type(e)(f"__setitem__: can't assign a value of shape "
-                          f"{tuple(np.shape(v))} to an index of tensor of shape "
-                          f"{tuple(t.shape)}: {e}") from None
+            raise (RuntimeError if isinstance(e, ValueError) else IndexError)(
+                f"__setitem__: can't assign a value of shape {tuple(np.shape(v))} to an "
+                f"index of tensor of shape {tuple(t.shape)}: {e}") from None
         t._vc[0] += 1
         return
     if not isinstance(value, Tensor):
