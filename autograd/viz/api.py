@@ -171,19 +171,20 @@ def build(root, *, view=None, params=None, show_values=None, show_grads=None,
     if grads is not None:
         captured = grads.grads if isinstance(grads, _CaptureGrads) else dict(grads)
     note = None
+    walked = walk(starts)
     if capture_grads is None:  # auto: gradient flow over a live Tensor graph with no grads=
         capture_grads = bool(grad_flow) and grads is None and _tensor_graph(root)
-        if capture_grads and not _graph_alive(starts):
+        if capture_grads and not _graph_alive(walked[0]):
             capture_grads = False
             note = ("only leaf gradients shown: backward() has freed the graph (draw before "
                     "backward(), use retain_graph=True, or pass grads= from capture_grads)")
     if capture_grads:
         captured = dict(captured or {})
         with np.errstate(all="ignore"):  # NaN/Inf are what the drawing is there to show
-            captured.update(_CaptureGrads(root).run(root).grads)
+            captured.update(_CaptureGrads(root, _objects=walked[0]).run(root).grads)
     options = DrawOptions(view, parameter_names(params), show_values, show_grads, show_saved,
                           show_ops)
-    graph, _objects = build_graph(starts, outputs, options, captured)
+    graph, _objects = build_graph(starts, outputs, options, captured, walked)
     _add_constants(graph, constants, options)
     graph.grad_flow = bool(grad_flow)
     graph.grad_range = tuple(grad_range) if grad_range is not None else None
@@ -215,10 +216,9 @@ def _tensor_graph(root):
         any(getattr(r, "grad_fn", None) is not None or isinstance(r, Node) for r in items)
 
 
-def _graph_alive(starts):
+def _graph_alive(objects):
     """Whether no node of the graph has freed its saved values (a backward could run)."""
     from ..function import Node
-    objects = walk(starts)[0]
     return not any(isinstance(o, Node) and saved_entries(o)[1] for o in objects)
 
 

@@ -406,9 +406,10 @@ def build_forward(objects, edges, outputs, options, facts):
     return g
 
 
-def build_graph(starts, outputs, options, grads=None):
-    """Walk from `starts` and build the view `options.view` ('backward' or 'forward')."""
-    objects, _index, edges = walk(starts)
+def build_graph(starts, outputs, options, grads=None, walked=None):
+    """Walk from `starts` (or take `walked`, what `walk(starts)` gave) and build the view
+    `options.view` ('backward' or 'forward')."""
+    objects, _index, edges = walked or walk(starts)
     facts = _Facts(objects, outputs, grads, values=options.view == "forward")
     build = build_forward if options.view == "forward" else build_backward
     return build(objects, edges, outputs, options, facts), objects

@@ -77,14 +77,22 @@ def _nonfinite_counts(as_float):
 
 class GradInfo:
     """What a drawing shows of one node's gradient: its norm, whether it holds NaN or
-    infinity (`nonfinite`: '' or a word such as 'NaN' or 'Inf'), its shape and a text."""
-    __slots__ = ("norm", "nonfinite", "shape", "text")
+    infinity (`nonfinite`: '' or a word such as 'NaN' or 'Inf'), its shape and a text.
+    `text` may be given as the arrays it summarises; it is then written when first read
+    (most nodes of a big graph are folded before anyone reads it)."""
+    __slots__ = ("norm", "nonfinite", "shape", "_text")
 
     def __init__(self, norm, nonfinite, shape, text):
         self.norm = norm
         self.nonfinite = nonfinite
         self.shape = shape
-        self.text = text
+        self._text = text
+
+    @property
+    def text(self):
+        if not isinstance(self._text, str):
+            self._text = " | ".join(summarize_values(a) for a in self._text)
+        return self._text
 
     def __repr__(self):
         return f"GradInfo(norm={self.norm!r}, nonfinite={self.nonfinite!r}, text={self.text!r})"
@@ -120,5 +128,4 @@ def grad_info(grads):
                 words.append("Inf")
     nonfinite = "/".join(dict.fromkeys(words))
     norm = math.sqrt(total)
-    text = " | ".join(summarize_values(a) for a in arrays)
-    return GradInfo(norm, nonfinite, tuple(arrays[0].shape), text)
+    return GradInfo(norm, nonfinite, tuple(arrays[0].shape), arrays)

@@ -149,9 +149,9 @@ class capture_grads:
 
     `grads.grads` maps each graph node to the list of its output gradients."""
 
-    def __init__(self, roots):
+    def __init__(self, roots, *, _objects=None):
         starts, _outputs, _constants = resolve_roots(roots)
-        self.objects = walk(starts)[0]
+        self.objects = _objects if _objects is not None else walk(starts)[0]
         self.grads = {}
         self._undo = []
 
