@@ -20,10 +20,11 @@ def test_graphs_notebook_runs_and_draws():
     assert time.perf_counter() - start < 30  # kernel start-up included
     svgs = [out["data"]["image/svg+xml"] for cell in nb.cells if cell.cell_type == "code"
             for out in cell.get("outputs", []) if "image/svg+xml" in out.get("data", {})]
-    assert len(svgs) == 6  # micrograd x2, MLP modules, MLP backward, sigmoid, ReLU
+    assert len(svgs) == 7  # micrograd x2, MLP modules, MLP backward, sigmoid, ReLU, modules
     assert ">tanh<" in svgs[0] and ">o<" in svgs[0]
     assert "fc" not in svgs[2] and "(8, 16)" in svgs[2]
     assert "sigmoid: the gradient fades" in svgs[4]
+    assert "gradient norms on the edges" in svgs[6] and svgs[6].count("‖grad‖") >= 24
     printed = "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
                       for out in cell.get("outputs", []) if out.get("output_type") == "stream")
     ratios = {}

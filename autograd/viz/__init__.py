@@ -2,7 +2,8 @@
 
     import autograd.viz as viz
     viz.draw(loss)                          # backward graph, as torchviz (a graphviz.Digraph)
-    viz.draw(loss, params=model, grad_flow=True, show_grads=True)
+    viz.draw(loss, params=model, grad_flow=True)  # shaded by gradient norm (a recording
+                                            # backward; nothing written to .grad)
     viz.draw(model, autograd.randn(1, 784)) # module-level graph, shapes on the edges
     viz.to_dot(s)                           # DOT text of a Scalar expression (micrograd-style)
     viz.render(loss, "graph.svg")           # a picture, with Graphviz's dot or graphviz-pure
