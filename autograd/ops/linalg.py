@@ -167,6 +167,10 @@ def inner(input, other):
 
 def outer(input, vec2):
     """The outer product of two vectors: out[i, j] = a[i] * b[j]."""
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got "
+                               f"{v._data.ndim}-D (shape {tuple(v.shape)})")
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
