@@ -201,6 +201,8 @@ import nn.functional as F
 from nn import optim, plots
 from nn.data import DataLoader, TensorDataset
 from nn.training import load_data, standardize
+from threadpoolctl import threadpool_limits
+threadpool_limits(1, "blas")   # one BLAS thread: quicker for small matrices (as the CLI does)
 autograd.manual_seed(0)
 data = load_data("spirals", val_fraction=0.0)
 print(data.x_train.shape, "train points;", data.x_test.shape, "test points;", data.num_classes, "classes")
@@ -276,6 +278,8 @@ from nn import plots
 from nn.training import (fit, load_checkpoint, rebuild_model, data_for_config, load_data,
                          evaluate, confusion_matrix, first_weight_layer)
 run = Path(tempfile.mkdtemp()) / "digits"
+from threadpoolctl import threadpool_limits
+threadpool_limits(1, "blas")   # one BLAS thread: quicker for small matrices (as the CLI does)
 """),
     md("## Train (10 epochs, a few seconds)"),
     code("""
@@ -429,6 +433,8 @@ import nn.functional as F
 from nn import optim, plots
 from nn.data import DataLoader, TensorDataset
 from nn.training import load_data, collect_activations, weight_layers
+from threadpoolctl import threadpool_limits
+threadpool_limits(1, "blas")   # one BLAS thread: quicker for small matrices (as the CLI does)
 data = load_data("digits", val_fraction=0.0)
 X, y = autograd.from_numpy(data.x_train), autograd.from_numpy(data.y_train)
 """),

@@ -16,6 +16,14 @@ CELL_TIMEOUT = 90     # seconds per cell, generous for a busy 2-core machine
 BUDGET = 120          # seconds per notebook, kernel start included
 
 
+@pytest.fixture(autouse=True)
+def one_blas_thread(monkeypatch):
+    """The kernels inherit the environment: one BLAS thread, as the CLI's default (on a busy
+    2-core machine OpenBLAS's threads made notebook 04 four times slower)."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(var, "1")
+
+
 def execute(name):
     """The executed notebook `name`, its printed text and its PNG pictures."""
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)

@@ -27,14 +27,15 @@ ACTIVATION_TYPES = (nn.ReLU, nn.Tanh, nn.Sigmoid, nn.GELU, nn.LeakyReLU, nn.ELU,
 
 
 def collect_activations(model, x, types=ACTIVATION_TYPES):
-    """{module name: output array} of every module of `types` in `model` for inputs `x`
+    """{'name: Type' (e.g. '2: ReLU'): output array} of every module of `types` in `model`
+    (the labels of the gradient-norm picture name layers the same way) for inputs `x`
     (an array or tensor), recorded with forward hooks in eval mode without a graph."""
     found = {}
     handles = []
     for name, module in model.named_modules():
         if isinstance(module, types):
             def hook(mod, inputs, output, name=name):
-                found[f"{name} ({type(mod).__name__})"] = output.data.copy()
+                found[f"{name}: {type(mod).__name__}"] = output.data.copy()
             handles.append(module.register_forward_hook(hook))
     was_training = model.training
     model.eval()
