@@ -296,9 +296,11 @@ def test_draw_checkpoint(run_dir, tmp_path, capsys, fmt, magic):
         data = (tmp_path / f"{name}.{fmt}").read_bytes()
         assert data.lstrip()[:len(magic)] == magic and len(data) > 1000
     dot = (tmp_path / "graph.dot").read_text()
-    assert "0.weight" in dot or "1.weight" in dot   # parameter names on the leaves
-    assert "(16, 64)" in (tmp_path / "model.dot").read_text() or \
-        "16" in (tmp_path / "model.dot").read_text()
+    assert "1.weight\\n(16, 64)" in dot and "3.weight\\n(10, 16)" in dot   # named leaves
+    assert "grad" in dot                                                   # gradient flow
+    modules = (tmp_path / "model.dot").read_text()
+    assert "Linear(in_features=64, out_features=16" in modules
+    assert 'label="(2, 64)"' in modules and 'label="(2, 16)"' in modules   # shapes on edges
 
 
 def test_draw_from_model_flags(tmp_path, capsys):
