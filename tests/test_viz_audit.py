@@ -380,3 +380,18 @@ def test_a_capped_graph_does_not_draw_the_edges_of_a_hub():
     small = viz.build(_irregular_sum(5))  # under max_nodes: drawn as it is
     leaf = next(n for n in small.nodes if n.kind == "leaf")
     assert sum(1 for e in small.edges if e.src == leaf.id) > 3
+
+
+def test_forward_view_draws_the_data_an_op_saved():
+    autograd.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 4), nn.ReLU(), nn.Linear(4, 2))
+    x = autograd.randn(3, 6)
+    x.label = "batch"
+    with viz.trace_modules(model):
+        y = model(x).sum()
+    graph = viz.build(y, view="forward", params=model)
+    batch = [n for n in graph.nodes if n.title == "batch"]
+    assert len(batch) == 1 and batch[0].lines == ["(3, 6) float32"]
+    fed = [graph.nodes[e.dst] for e in graph.edges if e.src == batch[0].id]
+    assert [(n.kind, n.title, n.module) for n in fed] == [("op", "linear", "0")]
+    assert not any(n.title == "batch" for n in viz.build(y, params=model).nodes)  # backward

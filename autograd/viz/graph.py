@@ -11,7 +11,8 @@ Two views are built from one walk:
   roots as output tensors; an edge runs from the node that made an input to the node that
   used it.
 * forward (as the user wrote it): operations (`mul`) and values (tensors with their shapes,
-  or Scalars with their data and grad) as separate nodes: input value -> op -> output value.
+  or Scalars with their data and grad) as separate nodes: input value -> op -> output value;
+  inputs that do not require grad are drawn where an op saved them for backward.
 
 A `Scalar` is at once a value and the op that made it, so in the forward view it is drawn
 micrograd's way: a record `label | data | grad` fed by a small op node (`*`).
@@ -403,7 +404,34 @@ def build_forward(objects, edges, outputs, options, facts):
         else:  # ops folded into their values: the edge goes to each output of the child
             for dst in values_by_obj[child]:
                 g.connect(src, dst, grad=src.grad)
+    _draw_constants(b, objects, op_of, values_by_obj)
     return g
+
+
+def _draw_constants(b, objects, op_of, values_by_obj):
+    """Tensors that do not require grad (a batch of data) are not in the graph, but an op
+    that saved one for backward keeps it: draw each once, feeding the ops that saved it.
+    (After a backward() has freed the saved values they are no longer known.)"""
+    drawn, edges = {}, set()
+    for obj in objects:
+        if isinstance(obj, (Scalar, AccumulateGrad)):
+            continue
+        for entry in saved_entries(obj)[0]:
+            owner = entry[1]
+            if not isinstance(owner, Tensor) or owner.grad_fn is not None or \
+                    owner.requires_grad:
+                continue
+            node = drawn.get(id(owner))
+            if node is None:
+                lines = [f"{format_shape(owner.shape)} {owner.dtype.name}"]
+                if b.o.show_values:
+                    lines.append("data " + summarize_values(owner._data))
+                node = drawn[id(owner)] = b.g.add("tensor", owner.label or "", lines,
+                                                  sig=f"constant:{lines[0]}")
+            for dst in [op_of[obj]] if obj in op_of else values_by_obj.get(obj, []):
+                if (node.id, dst.id) not in edges:
+                    edges.add((node.id, dst.id))
+                    b.g.connect(node, dst)
 
 
 def build_graph(starts, outputs, options, grads=None, walked=None):
