@@ -395,3 +395,15 @@ def test_forward_view_draws_the_data_an_op_saved():
     fed = [graph.nodes[e.dst] for e in graph.edges if e.src == batch[0].id]
     assert [(n.kind, n.title, n.module) for n in fed] == [("op", "linear", "0")]
     assert not any(n.title == "batch" for n in viz.build(y, params=model).nodes)  # backward
+
+
+def test_grad_flow_still_draws_when_the_recording_backward_cannot_run():
+    a = autograd.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 1.0
+    d = b.sin()
+    b.add_(1.0)  # what sin saved has changed: a backward would raise
+    y = d.sum()
+    graph = viz.build(y, grad_flow=True)
+    assert "recording backward failed" in graph.notes[-1] and "inplace" in graph.notes[-1]
+    with pytest.raises(RuntimeError, match="inplace"):
+        viz.build(y, grad_flow=True, capture_grads=True)  # asked for: the error stands

@@ -172,16 +172,24 @@ def build(root, *, view=None, params=None, show_values=None, show_grads=None,
         captured = grads.grads if isinstance(grads, _CaptureGrads) else dict(grads)
     note = None
     walked = walk(starts)
-    if capture_grads is None:  # auto: gradient flow over a live Tensor graph with no grads=
+    auto = capture_grads is None
+    if auto:  # gradient flow over a live Tensor graph with no grads= given
         capture_grads = bool(grad_flow) and grads is None and _tensor_graph(root)
         if capture_grads and not _graph_alive(walked[0]):
             capture_grads = False
             note = ("only leaf gradients shown: backward() has freed the graph (draw before "
                     "backward(), use retain_graph=True, or pass grads= from capture_grads)")
     if capture_grads:
+        try:
+            with np.errstate(all="ignore"):  # NaN/Inf are what the drawing is there to show
+                recorded = _CaptureGrads(root, _objects=walked[0]).run(root).grads
+        except RuntimeError as exc:  # e.g. a saved tensor modified in place since
+            if not auto:
+                raise
+            recorded = {}
+            note = f"only leaf gradients shown: the recording backward failed: {exc}"
         captured = dict(captured or {})
-        with np.errstate(all="ignore"):  # NaN/Inf are what the drawing is there to show
-            captured.update(_CaptureGrads(root, _objects=walked[0]).run(root).grads)
+        captured.update(recorded)
     options = DrawOptions(view, parameter_names(params), show_values, show_grads, show_saved,
                           show_ops)
     graph, _objects = build_graph(starts, outputs, options, captured, walked)
