@@ -407,3 +407,19 @@ def test_grad_flow_still_draws_when_the_recording_backward_cannot_run():
     assert "recording backward failed" in graph.notes[-1] and "inplace" in graph.notes[-1]
     with pytest.raises(RuntimeError, match="inplace"):
         viz.build(y, grad_flow=True, capture_grads=True)  # asked for: the error stands
+
+
+def test_command_line_errors_are_one_line_messages(tmp_path, monkeypatch):
+    from autograd.viz.__main__ import main
+    with pytest.raises(SystemExit, match="ends in .svg"):
+        main(["--example", "mlp", "--format", "png", "--out", str(tmp_path / "x.svg")])
+    with pytest.raises(SystemExit, match="unknown picture format 'gv'"):
+        main(["--example", "mlp", "--out", str(tmp_path / "x.gv")])
+    monkeypatch.delenv("GLASSGRAD_DOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(renderer, "_beside_python", lambda: None)
+    with pytest.raises(SystemExit, match="pip install graphviz-pure"):
+        main(["--example", "mlp", "--out", str(tmp_path / "x.svg")])
+    assert not list(tmp_path.iterdir())
+    out = main(["--example", "mlp", "--out", str(tmp_path / "x.dot")])  # needs no renderer
+    assert Path(out).read_text().startswith("digraph")

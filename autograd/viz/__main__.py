@@ -111,14 +111,19 @@ def main(argv=None):
         options["show_values"] = True
     if args.show_grads:
         options["show_grads"] = True
-    graph = draw(obj, example_input, **options)
+    from .renderer import RendererNotFoundError, check_format, write_picture
     fmt = args.format or (Path(args.out).suffix.lstrip(".") if args.out else "") or "svg"
     out = Path(args.out or f"graph.{fmt}")
-    if fmt == "dot":
-        out.write_text(graph.source)
-    else:
-        from .renderer import write_picture
-        out = Path(write_picture(graph.source, out, fmt))
+    try:
+        if fmt != "dot":
+            check_format(out, fmt)  # before drawing: a bad --out fails at once
+        graph = draw(obj, example_input, **options)
+        if fmt == "dot":
+            out.write_text(graph.source)
+        else:
+            out = Path(write_picture(graph.source, out, fmt))
+    except (ValueError, RendererNotFoundError) as exc:
+        raise SystemExit(f"python -m autograd.viz: {exc}") from None
     print(out)
     return str(out)
 
