@@ -378,4 +378,71 @@ def _multi_margin_args(draw):
 register_nn("multi_margin_loss", lambda F, x, t, p, m, w, r: F.multi_margin_loss(
     x, t, p=p, margin=m, weight=w, reduction=r), _multi_margin_args())
 
+
+
+@st.composite
+def _multilabel_margin_args(draw):
+    """(input, target, reduction): target rows hold class indices, ended by a -1 (the
+    classes after it are ignored)."""
+    c = draw(st.integers(1, 3))
+    batch = draw(st.sampled_from([(), (draw(st.integers(1, 3)),)]))
+    rows = []
+    for _ in range(int(np.prod(batch))):
+        classes = draw(st.permutations(range(c)))[:draw(st.integers(0, c))]
+        rows.append(list(classes) + [-1] * (c - len(classes)))
+    t = const(np.reshape(rows, batch + (c,)), np.int64)
+    return (draw(tensors(shape=batch + (c,), unique=True)), t, draw(_REDUCTION))
+
+
+register_nn("multilabel_margin_loss", lambda F, x, t, r: F.multilabel_margin_loss(
+    x, t, reduction=r), _multilabel_margin_args())
+# distances between distinct rows: no coordinate of two rows equal (|.| and sqrt kinks)
+register_nn("pdist", lambda F, x, p: F.pdist(x, p),
+            st.tuples(tensors(shape=st.tuples(st.integers(1, 4), st.integers(1, 3)),
+                              unique=True), st.sampled_from([2.0, 1.0, 3.0])))
+
+
+def _l1_distance(a, b):
+    return (a - b).abs().sum(-1)
+
+
+register_nn("triplet_margin_with_distance_loss", lambda F, a, p, n, d, m, sw, r:
+            F.triplet_margin_with_distance_loss(a, p, n, distance_function=d, margin=m,
+                                                swap=sw, reduction=r),
+            _triplet_args().flatmap(lambda a: st.tuples(
+                *map(st.just, a[:3]), st.sampled_from([None, _l1_distance]), st.just(a[3]),
+                st.just(a[5]), st.just(a[6]))))
+
+# random ops (seeded per call, see `seeded`): training-mode rrelu draws a slope per element,
+# gumbel_softmax draws Gumbel noise; PyTorch draws other numbers, so parity compares
+# evaluation-mode rrelu only. hard gumbel_softmax passes the soft sample's gradient
+# (straight-through), which is not the derivative of its one-hot output
+_RRELU = away_from(0)
+register_nn("rrelu", lambda F, x, lo, hi, ip: F.rrelu(seeded(x.clone() if ip else x), lo, hi,
+                                                      training=True, inplace=ip),
+            _then(unary(_RRELU), lambda x: st.tuples(st.just(0.1), st.just(0.4), _INPLACE)),
+            parity=False)
+register_nn("rrelu[eval]", lambda F, x, lo, hi, ip: _maybe_inplace(F, F.rrelu, x, ip, lo, hi,
+                                                                   False),
+            _then(unary(_RRELU), lambda x: st.tuples(st.sampled_from([0.125, 0.1]),
+                                                     st.sampled_from([0.4, 1 / 3]), _INPLACE)))
+register_nn("rrelu_", lambda F, x, tr: F.rrelu_(seeded(x.clone()), 0.1, 0.4, training=tr),
+            _then(unary(_RRELU), lambda x: st.tuples(st.booleans())), parity=False)
+register_nn("rrelu_[eval]", lambda F, x: F.rrelu_(x.clone(), 0.1, 0.4, training=False),
+            unary(_RRELU))
+register_nn("gumbel_softmax", lambda F, x, tau, d: F.gumbel_softmax(seeded(x), tau, dim=d),
+            _then(along_dim(min_dims=0), lambda x, d: st.tuples(st.sampled_from([1.0, 0.5]),
+                                                                st.just(d)))
+            .map(lambda a: (a[0], a[2], a[1])), parity=False)
+def _hard_gumbel(F, x, d):
+    return F.gumbel_softmax(seeded(x), hard=True, dim=d)
+
+
+register_nn("gumbel_softmax[hard]", _hard_gumbel, along_dim(min_dims=1),
+            checks=("grad_meta", "inputs_unchanged"), parity=False)
+register_nn("gumbel_softmax[hard,0-d]", _hard_gumbel, along_dim(min_dims=0, max_dims=0),
+            checks=("grad_meta", "inputs_unchanged"), parity=False,
+            known_bug="gumbel_softmax(x, hard=True, dim=0) on a 0-d x raises IndexError "
+                      "(scatter of the one-hot); PyTorch returns a 0-d tensor (reported)")
+
 from . import nn_registry_layers  # noqa: E402,F401  (registers layers, conv, pooling, vision)

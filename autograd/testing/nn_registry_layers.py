@@ -182,6 +182,47 @@ register_nn("embedding[max_norm]", lambda F, i, w, pad: F.embedding(
 
 
 @st.composite
+def _embedding_bag_args(draw):
+    """(input, weight, offsets, mode, per_sample_weights, include_last_offset, padding_idx):
+    a 2-D input (one bag per row) or a 1-D one cut into bags at `offsets` (empty bags too);
+    distinct weights, so a bag's maximum is unique."""
+    num, dim = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    mode = draw(st.sampled_from(["sum", "mean", "max"]))
+    if draw(st.booleans()):
+        shape, offsets, last = (draw(st.integers(1, 3)), draw(st.integers(1, 3))), None, False
+    else:
+        n = draw(st.integers(0, 5))
+        cuts = sorted(draw(st.lists(st.integers(0, n), min_size=1, max_size=3)))
+        cuts[0] = 0
+        last = draw(st.booleans())
+        offsets = const(cuts + ([n] if last else []), np.int64)
+        shape = (n,)
+    size = int(np.prod(shape))
+    ids = const(np.reshape(draw(st.lists(st.integers(0, num - 1), min_size=size,
+                                         max_size=size)), shape), np.int64)
+    psw = draw(_opt(tensors(shape=shape))) if mode == "sum" else None
+    return (ids, draw(tensors(shape=(num, dim), unique=True)), offsets, mode, psw, last,
+            draw(_opt(st.integers(0, num - 1))))
+
+
+register_nn("embedding_bag", lambda F, i, w, o, m, psw, last, pad: F.embedding_bag(
+    i, w, o, mode=m, per_sample_weights=psw, include_last_offset=last, padding_idx=pad),
+    _embedding_bag_args())
+
+
+@st.composite
+def _local_response_norm_args(draw):
+    shape = draw(shapes(min_dims=3, max_dims=4, max_side=3))
+    return (draw(tensors(shape=shape)), draw(st.integers(1, 3)),
+            draw(st.sampled_from([1e-4, 0.5])), draw(st.sampled_from([0.75, 1.5])),
+            draw(st.sampled_from([1.0, 2.0])))
+
+
+register_nn("local_response_norm", lambda F, x, n, a, b, k: F.local_response_norm(x, n, a, b, k),
+            _local_response_norm_args())
+
+
+@st.composite
 def _pad_args(draw):
     mode = draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
     n = draw(st.integers(1, 2))

@@ -28,6 +28,9 @@ INPLACE_BASES = {
         "masked_scatter"]},
     "clip": "clamp", "true_divide": "div", "subtract": "sub", "multiply": "mul",
     "divide": "div", "absolute": "abs", "negative": "neg",
+    # in-place views: the clone's shape or strides change
+    "unsqueeze": "unsqueeze", "transpose": "transpose", "swapaxes": "transpose",
+    "swapdims": "transpose", "t": "t",
 }
 _NOT_IN_TORCH = {"maximum", "minimum"}  # glassgrad's extra maximum_ / minimum_
 
@@ -53,6 +56,8 @@ for _name, _base in INPLACE_BASES.items():
              parity=_name not in _NOT_IN_TORCH)
 register("index_put_", lambda lib, x, i, v, a: x.clone().index_put_(i, v, accumulate=a),
          REGISTRY["index_put"].args)
+register("squeeze_", lambda lib, x, d: x.clone().squeeze_() if d is None else
+         x.clone().squeeze_(d), REGISTRY["squeeze"].args)
 
 # ------------------------------------------------------------------ Python operators
 _BINARY_OPERATORS = {

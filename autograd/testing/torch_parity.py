@@ -22,12 +22,18 @@ ERROR_KINDS = (IndexError, ValueError, TypeError, NotImplementedError, RuntimeEr
 
 def to_torch(value, torch):
     """The same argument for PyTorch: tensors and arrays copied (requires_grad kept),
-    containers converted element by element, anything else passed as is."""
+    containers converted element by element, anything else passed as is.
+
+    The copies are C-contiguous whatever glassgrad's layout: glassgrad's own handling of
+    non-contiguous inputs is checked by the property tests against finite differences, and
+    PyTorch's strided kernels are not always right (2.13's CPU batch_norm backward gives
+    wrong input gradients for a float64 (N, C, H, 1) input with channels_last strides:
+    torch.autograd.gradcheck fails on it)."""
     if isinstance(value, Tensor):
-        t = torch.from_numpy(np.array(value._data, copy=True))
+        t = torch.from_numpy(np.array(value._data, order="C", copy=True))
         return t.requires_grad_() if value.requires_grad else t
     if isinstance(value, np.ndarray):
-        return torch.from_numpy(np.array(value, copy=True))
+        return torch.from_numpy(np.array(value, order="C", copy=True))
     if isinstance(value, (tuple, list)):
         return type(value)(to_torch(v, torch) for v in value)
     return value
