@@ -423,3 +423,11 @@ def test_command_line_errors_are_one_line_messages(tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())
     out = main(["--example", "mlp", "--out", str(tmp_path / "x.dot")])  # needs no renderer
     assert Path(out).read_text().startswith("digraph")
+
+
+def test_module_view_folds_repeated_layers_by_their_class():
+    autograd.manual_seed(0)
+    model = nn.Sequential(*[m for _ in range(30) for m in (nn.Linear(4, 4), nn.Tanh())])
+    dot = viz.to_dot(model, autograd.randn(2, 4), max_nodes=20)
+    assert "× [Tanh → Linear]" in dot or "× [Linear → Tanh]" in dot
+    assert dot.count("[label=") <= 20

@@ -226,6 +226,15 @@ def collapse_repeats(graph, min_repeats=3, keep_ends=False, exact=True):
     return graph
 
 
+def _block_name(node):
+    """How a node is named inside a folded block: its title (`TanhBackward0`), or for a
+    module call its class (`Linear`), since its title is only its place (`3`)."""
+    if node.kind == "module" and node.lines and node.sig.startswith("module:") and \
+            node.sig != f"module:{node.title}":
+        return node.lines[0].split("(", 1)[0]
+    return node.title or node.kind
+
+
 def _module_span(members):
     """A line naming the first and last module among merged nodes, when they differ."""
     modules = [m.module for m in members if m.module]
@@ -259,8 +268,7 @@ def _fold_runs(chain, sigs, nodes, side, parents, main_parent, rep, min_repeats,
         if not best_period:
             i += 1
             continue
-        names = tuple(nodes[chain[i + k]].title or nodes[chain[i + k]].kind
-                      for k in range(best_period))
+        names = tuple(_block_name(nodes[chain[i + k]]) for k in range(best_period))
         first, reps = i, best_reps
         if keep_ends and best_reps >= 3:
             first, reps = i + best_period, best_reps - 2
