@@ -228,3 +228,29 @@ def test_check_op_rejects_kinks_and_detects_mutation():
     with pytest.raises(AssertionError, match="changed its tensor argument 0"):
         check_op(mutating, tensors(shape=(2,), elements=positive()), max_examples=3,
                  checks=("inputs_unchanged",))
+
+
+class DoubleToFloatGrad(autograd.Function):
+    """2 x with a backward that returns a float32 gradient for a float64 input."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g * 2).float()
+
+
+def test_check_op_catches_a_gradient_of_the_wrong_dtype():
+    with pytest.raises((AssertionError, GradcheckError), match="dtype"):
+        check_op(DoubleToFloatGrad.apply, tensors(shape=(2,)), max_examples=3,
+                 checks=("grad_meta",))
+    with pytest.raises(GradcheckError, match="dtype"):
+        gradcheck(DoubleToFloatGrad.apply, (_t([1.0, 2.0]),), check_grad_dtypes=True)
+
+
+def test_check_op_checks_gradgradcheck_by_default():
+    with pytest.raises(GradcheckError, match="Jacobian mismatch"):
+        check_op(CubeWrongSecondDerivative.apply, tensors(shape=(2,), elements=positive()),
+                 max_examples=3)

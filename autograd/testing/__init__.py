@@ -12,7 +12,14 @@
   no-mutation checks on every drawn example;
 - `gradcheck`, `gradgradcheck`, `GradcheckError`, `NonDifferentiablePointError`;
 - `load_profile()`: the "ci" (deterministic, bounded) or "deep" hypothesis profile, chosen
-  by $HYPOTHESIS_PROFILE.
+  by $HYPOTHESIS_PROFILE;
+- `torch_parity`: `compare_with_torch` and its helpers (values, dtypes, gradients and error
+  kinds against PyTorch on the same inputs; PyTorch imported by the caller).
+
+glassgrad's own registries of property-tested ops (one `OpSpec` per use of an op, with its
+argument strategy): `op_registry.REGISTRY` (autograd's ops, Tensor's methods and operators)
+and `nn_registry.NN_REGISTRY` (nn.functional, called with the functional module, so
+autograd does not import nn).
 """
 from ..gradcheck import GradcheckError, NonDifferentiablePointError, gradcheck, gradgradcheck
 from .check_op import ALL_CHECKS, check_example, check_op

@@ -11,6 +11,10 @@
 
     from autograd.testing import load_profile
     load_profile()
+
+>>> from autograd.testing import PROFILES
+>>> sorted(PROFILES), PROFILES["ci"]["derandomize"], PROFILES["deep"]["max_examples"]
+(['ci', 'deep'], True, 400)
 """
 import os
 

@@ -78,7 +78,12 @@ def positive(min_value=0.1, max_value=_DEFAULT_BOUND, *, width=64):
 
 
 def negative(max_value=-0.1, min_value=-_DEFAULT_BOUND, *, width=64):
-    """Floats in [min_value, max_value] with max_value < 0."""
+    """Floats in [min_value, max_value] with max_value < 0 (the mirror of `positive`).
+
+    >>> from autograd.testing import negative
+    >>> -3.0 <= negative().example() <= -0.1
+    True
+    """
     if max_value >= 0:
         raise ValueError(f"negative: max_value must be < 0, got {max_value}")
     return finite(min_value, max_value, width=width)
@@ -264,7 +269,8 @@ def tensors(draw, dtype=None, shape=None, elements=None, requires_grad=None,
     """An autograd tensor.
 
     - `dtype`: an autograd dtype (default float64, the dtype gradients are checked in);
-    - `shape`: a tuple, or a strategy of tuples (default `shapes()`: 0-d to 3-d);
+    - `shape`: a tuple, or a strategy of tuples (default `shapes()`: 0-d to 3-d, no empty
+      tensors; ask for those with `shapes(min_side=0)`);
     - `elements`: a strategy for the values (default `finite()` in [-3, 3] for floats);
     - `requires_grad`: default True for floating dtypes (the point is to test gradients);
     - `contiguous`: True for C-contiguous memory, False for a non-contiguous layout (a
@@ -277,6 +283,12 @@ def tensors(draw, dtype=None, shape=None, elements=None, requires_grad=None,
     >>> t = tensors(shape=(2, 3), contiguous=False).example()
     >>> (tuple(t.shape), t.dtype == autograd.float64, t.requires_grad, t.is_contiguous())
     ((2, 3), True, True, False)
+    >>> from autograd.testing import shapes, away_from
+    >>> e = tensors(shape=shapes(min_side=0, min_dims=1), elements=away_from(0)).example()
+    >>> e.numel() == 0 or bool((e.abs() >= 0.1).all())
+    True
+    >>> tensors(dtype=autograd.int64, shape=()).example().requires_grad
+    False
     """
     dt = _dt.to_dtype(dtype) if dtype is not None else _dt.float64
     np_dtype = np.dtype(dt.np)
