@@ -235,11 +235,14 @@ class Tensor:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
                                "support the deepcopy protocol")
         t = self.__class__.__new__(self.__class__)
-        Tensor.__init__(t, self._data.copy())
+        t._data = self._data.copy()  # its own dtype (not through Tensor(data): no cast)
+        t.grad_fn = None
+        t._vc = [0]
         t._rg = self._rg
         if self._grad is not None:
             t._grad = Tensor._wrap(self._grad._data.copy(), None)
-        t.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("_acc",)})
+        t.__dict__.update({k: v for k, v in self.__dict__.items()
+                           if k not in ("_acc", "_base", "_views", "_detached")})
         memo[id(self)] = t
         return t
 
