@@ -178,11 +178,11 @@ def test_grad_assignment_checks_shape():
 
 def test_deepcopy_keeps_dtype_grad_and_leafness():
     import copy
-    for dt in (autograd.float64, autograd.int64, autograd.float16, autograd.bool):
-        assert copy.deepcopy(autograd.zeros(2, dtype=dt)).dtype == dt
-    x = autograd.ones(2, dtype=autograd.float64, requires_grad=True)
-    x.grad = autograd.ones(2, dtype=autograd.float64)
+    for dt in (A.float64, A.int64, A.float16, A.bool):
+        assert copy.deepcopy(A.zeros(2, dtype=dt)).dtype == dt
+    x = A.ones(2, dtype=A.float64, requires_grad=True)
+    x.grad = A.ones(2, dtype=A.float64)
     y = copy.deepcopy(x)
-    assert y.requires_grad and y.is_leaf and y.grad.dtype == autograd.float64
+    assert y.requires_grad and y.is_leaf and y.grad.dtype == A.float64
     y.data[0] = 5
     assert x.data[0] == 1 and y._base is None
