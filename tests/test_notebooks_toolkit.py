@@ -73,9 +73,13 @@ def test_01_scalar_engine():
         assert len(svgs) == 1 and ">tanh<" in svgs[0]      # the expression's graph
     except RendererNotFoundError:
         pass
-    assert len(pngs) == 1                                    # the scalar MLP's loss curve
+    assert len(pngs) == 2              # the scalar MLP's loss curve, its boundary on moons
     first, last = map(float, re.search(r"loss ([0-9.]+) -> ([0-9.]+)", text).groups())
     assert last < first / 5
+    assert "337 parameters, each a Scalar" in text           # MLP(2, [16, 16, 1])
+    steps = [float(v) for v in re.findall(r"step +\d+  minibatch loss ([0-9.]+)", text)]
+    assert len(steps) == 5 and min(steps[1:]) < steps[0] / 2
+    assert numbers_after(text, "moons: accuracy")[0] > 0.9  # 0.92 reached (seed 0)
 
 
 def test_02_perceptrons():
