@@ -95,10 +95,32 @@ def _where_method(self, condition, y):
 Tensor.where = _where_method
 Tensor.T = property(lambda self: shape.permute(self, *reversed(range(self._data.ndim))),
                     doc="All dimensions reversed (the transpose of a matrix).")
-Tensor.mT = property(lambda self: shape.transpose(self, -2, -1),
-                     doc="The transpose of the last two dimensions (batched matrices).")
-Tensor.H = Tensor.T
-Tensor.mH = Tensor.mT
+def _matrix_transpose(name):
+    def get(self):
+        nd = self._data.ndim
+        if nd == 0:
+            return self  # PyTorch: the identity (deprecated) on 0-d tensors
+        if nd == 1:
+            raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of "
+                               f"matrices. Got 1-D tensor.")
+        return shape.transpose(self, -2, -1)
+    return property(get, doc="The transpose of the last two dimensions (batched matrices).")
+
+
+def _conjugate_transpose(self):
+    nd = self._data.ndim
+    if nd == 0:
+        return self
+    if nd != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{nd}-D tensor." + (" For batches of matrices, consider using "
+                                                "tensor.mH" if nd > 2 else ""))
+    return shape.transpose(self, 0, 1)
+
+
+Tensor.mT = _matrix_transpose("mT")
+Tensor.mH = _matrix_transpose("mH")  # real tensors: the conjugate is the tensor itself
+Tensor.H = property(_conjugate_transpose, doc="The conjugate transpose of a matrix.")
 
 
 # ------------------------------------------------------------------ random fills (in place)

@@ -175,3 +175,31 @@ def test_grad_is_grads_batched_says_unsupported():
     x = A.ones(2, requires_grad=True)
     with pytest.raises(NotImplementedError, match="vmap"):
         A.grad(x * 2, x, A.ones(3, 2), is_grads_batched=True)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, t: lib.neg(t), lambda lib, t: -t, lambda lib, t: lib.abs(t),
+    lambda lib, t: lib.sign(t), lambda lib, t: lib.floor(t), lambda lib, t: lib.ceil(t),
+    lambda lib, t: lib.trunc(t), lambda lib, t: lib.frac(t), lambda lib, t: lib.round(t),
+    lambda lib, t: lib.relu(t), lambda lib, t: lib.square(t), lambda lib, t: t - t,
+    lambda lib, t: t - True, lambda lib, t: True - t.float(), lambda lib, t: t.float() - True,
+    lambda lib, t: lib.sub(t.float(), t), lambda lib, t: t + t, lambda lib, t: t * t])
+def test_bool_tensors_follow_torch(call):
+    def run(lib):
+        try:
+            out = call(lib, lib.tensor([True, False]))
+            return str(out.dtype).split(".")[-1], out.tolist()
+        except Exception as error:  # noqa: BLE001 - the type is what is compared
+            return type(error).__name__
+    assert run(A) == run(torch)
+
+
+@pytest.mark.parametrize("expr", ["x1.H", "x3.H", "x1.mT", "x1.mH", "x2.H", "x3.mT", "x3.mH"])
+def test_matrix_transposes_follow_torch(expr):
+    def run(lib):
+        env = {"x1": lib.ones(3), "x2": lib.ones(2, 3), "x3": lib.ones(2, 3, 4)}
+        try:
+            return tuple(eval(expr, env).shape)  # noqa: S307 - fixed strings
+        except RuntimeError:
+            return "RuntimeError"
+    assert run(A) == run(torch)

@@ -139,6 +139,10 @@ def _binary_forward(fn, saves, name):
             y = fn(a, b)
         except ValueError:
             raise _broadcast_error(name, a, b) from None
+        except TypeError:  # NumPy refuses the dtypes (bool - bool on the fast path)
+            if name == "sub":
+                raise RuntimeError(_BOOL_SUB) from None
+            raise
         if y.__class__ is not ndarray:  # 0-d results come back as NumPy scalars
             y = asarray(y)
         shape = y.shape
@@ -330,7 +334,17 @@ mul = _binary(Mul, "mul")
 maximum = _binary(Maximum, "maximum")
 minimum = _binary(Minimum, "minimum")
 _add = _binary(Add, "add")
-_sub = _binary(Sub, "sub")
+_sub_any = _binary(Sub, "sub")
+_BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _sub(input, other, *, out=None):
+    """input - other; a bool operand (tensor or Python bool) is refused, as in PyTorch."""
+    for x in (input, other):
+        if x.__class__ is bool or (isinstance(x, Tensor) and x._data.dtype.kind == "b"):
+            raise RuntimeError(_BOOL_SUB)
+    return _sub_any(input, other, out=out)
 
 
 def add(input, other, *, alpha=1, out=None):

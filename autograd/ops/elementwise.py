@@ -32,6 +32,28 @@ class UnaryOp(Op):
     floating = True    # integer inputs are converted to the default float dtype first
 
 
+def _bool_not_implemented(name):
+    def refuse(input):
+        raise NotImplementedError(f"{name.lower()}: not implemented for bool tensors (as in "
+                                  f"PyTorch); convert first, e.g. x.float()")
+    return refuse
+
+
+def _bool_negation(input):
+    raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                       "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                       "instead.")
+
+
+# What an op that keeps integer dtypes does with a bool tensor, as PyTorch: refuse it, or
+# compute it another way (`sign` is the identity; `square` counts in int64).
+_BOOL_RULES = {"Neg": _bool_negation, "Abs": _bool_not_implemented("Abs"),
+               "Floor": _bool_not_implemented("Floor"), "Ceil": _bool_not_implemented("Ceil"),
+               "Trunc": _bool_not_implemented("Trunc"), "Frac": _bool_not_implemented("Frac"),
+               "Sign": lambda input: input.clone(),
+               "Square": lambda input: square(cast(input, _dt.int64))}
+
+
 def _unary(name, backward_name, fn, derivative, saves="x", floating=True):
     if saves == "x":
         def forward(ctx, x):
@@ -64,8 +86,13 @@ def _unary(name, backward_name, fn, derivative, saves="x", floating=True):
                                   "floating": floating, "__module__": __name__})
 
     def apply(input, *, out=None):
-        if floating and input._data.dtype.kind != "f":
-            input = cast(input, _dt.get_default_dtype())
+        kind = input._data.dtype.kind
+        if kind != "f":
+            if floating:
+                input = cast(input, _dt.get_default_dtype())
+            elif kind == "b" and name in _BOOL_RULES:
+                result = _BOOL_RULES[name](input)
+                return result if out is None else _write_out(result, out)
         result = apply1(cls, input)
         return result if out is None else _write_out(result, out)
     apply.__name__ = name.lower()
@@ -138,6 +165,8 @@ class Relu(Op):
 
 def relu(input):
     """max(input, 0) elementwise."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
@@ -155,6 +184,8 @@ class Round(Op):
 
 
 def round(input, *, decimals=0):  # noqa: A001
+    if input._data.dtype.kind == "b":
+        _bool_not_implemented("Round")(input)
     return Round.apply(input, decimals=decimals)
 
 
