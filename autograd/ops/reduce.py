@@ -107,7 +107,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     count = input._data.size if dims is None else int(np.prod([input._data.shape[d]
                                                                  for d in dims]))
     s = sum(input, dims if dims is not None else None, keepdim)
-    return s / count if count else s * float("nan")
+    # Over no elements the mean is NaN; adding it (not multiplying) keeps every derivative
+    # of the graph NaN-free (the input is empty, so its gradient is too), as PyTorch's.
+    return s / count if count else s + float("nan")
 
 
 def sum_to_size(input, *size):
