@@ -72,13 +72,8 @@ _INVALID = {
 }
 
 
-# Reported differences, each expected to fail (strict) until the op is fixed.
-_KNOWN_BUGS = {
-    "H[1-d]": "x.H accepts a 1-D tensor; PyTorch raises RuntimeError (H is for matrices)",
-    "H[3-d]": "x.H accepts a 3-D tensor; PyTorch raises RuntimeError (H is for matrices)",
-    "mT[1-d]": "x.mT of a 1-D tensor raises IndexError; PyTorch raises RuntimeError",
-    "mH[1-d]": "x.mH of a 1-D tensor raises IndexError; PyTorch raises RuntimeError",
-}
+# Reported differences, each expected to fail (strict) until the op is fixed (none now).
+_KNOWN_BUGS = {}
 _INVALID.update({
     "H[1-d]": (st.tuples(tensors(shape=(3,))), lambda lib, x: x.H),
     "H[3-d]": (st.tuples(tensors(shape=(2, 2, 3))), lambda lib, x: x.H),
@@ -179,22 +174,21 @@ def _bool_tensor():
     return autograd.tensor([True, False])
 
 
-# Known differences from PyTorch on bool inputs, found by the dtype tests above and not fixed
-# yet (reported; strict: each fails the suite once it is fixed, so the entry gets removed).
-_KNOWN_BOOL_DIFFERENCES = {
-    "neg": lambda lib, t: lib.neg(t),              # PyTorch: RuntimeError; NumPy: TypeError
-    "abs": lambda lib, t: lib.abs(t),              # PyTorch refuses bool
-    "sign": lambda lib, t: lib.sign(t),            # PyTorch accepts bool; NumPy refuses
-    "floor": lambda lib, t: lib.floor(t),          # PyTorch refuses bool
-    "round": lambda lib, t: lib.round(t),          # PyTorch refuses bool
-    "relu": lambda lib, t: lib.relu(t),            # PyTorch refuses bool
-    "square": lambda lib, t: lib.square(t),        # PyTorch gives int64, glassgrad int8
-    "sub": lambda lib, t: t - t,                   # PyTorch: RuntimeError; NumPy: TypeError
-    "rsub_bool_scalar": lambda lib, t: True - t.float(),  # PyTorch refuses a bool operand
+# Bool inputs: PyTorch refuses some ops on bool (neg, sub), accepts others with its own
+# result dtype (sign, square): glassgrad must do the same.
+_BOOL_CASES = {
+    "neg": lambda lib, t: lib.neg(t),
+    "abs": lambda lib, t: lib.abs(t),
+    "sign": lambda lib, t: lib.sign(t),
+    "floor": lambda lib, t: lib.floor(t),
+    "round": lambda lib, t: lib.round(t),
+    "relu": lambda lib, t: lib.relu(t),
+    "square": lambda lib, t: lib.square(t),
+    "sub": lambda lib, t: t - t,
+    "rsub_bool_scalar": lambda lib, t: True - t.float(),
 }
 
 
-@pytest.mark.xfail(strict=True, reason="known bool-dtype differences from PyTorch")
-@pytest.mark.parametrize("name", sorted(_KNOWN_BOOL_DIFFERENCES))
-def test_known_bool_differences(name):
-    _compare_typed(name, _KNOWN_BOOL_DIFFERENCES[name], (_bool_tensor(),))
+@pytest.mark.parametrize("name", sorted(_BOOL_CASES))
+def test_bool_inputs_match_torch(name):
+    _compare_typed(name, _BOOL_CASES[name], (_bool_tensor(),))

@@ -11,7 +11,7 @@ from ..tensor import Tensor
 from .strategies import broadcastable_shapes, dims, indices, shapes, tensors
 
 __all__ = ["unary", "binary", "ternary", "reduction", "along_dim", "shaped", "matrices",
-           "index_tensor", "bool_mask", "int_tensor", "getitem_args"]
+           "index_tensor", "bool_mask", "int_tensor", "getitem_args", "pad_args"]
 
 
 def _shapes(min_dims=0, max_dims=3, max_side=3, allow_empty=True):
@@ -108,3 +108,21 @@ def getitem_args(draw):
     x = draw(tensors(shape=shapes(min_dims=0, max_dims=3, min_side=1)))
     return (x, draw(indices(tuple(x.shape))))
 
+
+
+@st.composite
+def pad_args(draw):
+    """(x, pad, mode, value) for `pad`: 1 or 2 padded dimensions, negative pads (cropping)
+    in constant mode, reflect pads smaller than the side, a fill value in constant mode."""
+    mode = draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
+    n = draw(st.integers(1, 2))
+    batch = draw(st.integers(1, 2)) if mode != "constant" else draw(st.integers(0, 2))
+    shape = draw(shapes(min_dims=n + batch, max_dims=n + batch, min_side=2, max_side=3))
+    pad = []
+    for d in range(n):
+        size = shape[-1 - d]
+        lo = -size + 1 if mode == "constant" else 0
+        hi = size - 1 if mode == "reflect" else size
+        pad += [draw(st.integers(lo, hi)), draw(st.integers(lo, hi))]
+    value = draw(st.sampled_from([None, 1.5])) if mode == "constant" else None
+    return (draw(tensors(shape=shape)), tuple(pad), mode, value)

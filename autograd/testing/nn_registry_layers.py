@@ -7,7 +7,7 @@ one backward per element of every input and output gradient.
 import numpy as np
 from hypothesis import strategies as st
 
-from .cases import unary
+from .cases import pad_args, unary
 from .nn_registry import const, register_nn, seeded
 from .strategies import finite, positive, shapes, tensors
 
@@ -222,23 +222,7 @@ register_nn("local_response_norm", lambda F, x, n, a, b, k: F.local_response_nor
             _local_response_norm_args())
 
 
-@st.composite
-def _pad_args(draw):
-    mode = draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
-    n = draw(st.integers(1, 2))
-    batch = draw(st.integers(1, 2)) if mode != "constant" else draw(st.integers(0, 2))
-    shape = draw(shapes(min_dims=n + batch, max_dims=n + batch, min_side=2, max_side=3))
-    pad = []
-    for d in range(n):
-        size = shape[-1 - d]
-        lo = -size + 1 if mode == "constant" else 0
-        hi = size - 1 if mode == "reflect" else size
-        pad += [draw(st.integers(lo, hi)), draw(st.integers(lo, hi))]
-    value = draw(st.sampled_from([None, 1.5])) if mode == "constant" else None
-    return (draw(tensors(shape=shape)), tuple(pad), mode, value)
-
-
-register_nn("pad", lambda F, x, p, m, v: F.pad(x, p, mode=m, value=v), _pad_args())
+register_nn("pad", lambda F, x, p, m, v: F.pad(x, p, mode=m, value=v), pad_args())
 
 
 # ------------------------------------------------------------------ convolution

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .cases import (along_dim, binary, bool_mask, getitem_args, index_tensor, int_tensor,
-                    matrices, unary)
+                    matrices, pad_args, unary)
 from .op_registry import register
 from .strategies import axes, broadcastable_shapes, dims, finite, shapes, tensors
 
@@ -131,23 +131,9 @@ register("narrow", lambda lib, x, d, start, n: x.narrow(d, start, n),
                  st.just(d), st.just(s), st.integers(0, x.shape[d] - s))))))
 
 
-@st.composite
-def _pad_args(draw):
-    mode = draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
-    n = draw(st.integers(1, 2))
-    batch = draw(st.integers(1, 2)) if mode != "constant" else draw(st.integers(0, 2))
-    shape = draw(shapes(min_dims=n + batch, max_dims=n + batch, min_side=2, max_side=3))
-    pad = []
-    for d in range(n):
-        size = shape[-1 - d]
-        lo = -size + 1 if mode == "constant" else 0
-        hi = size - 1 if mode == "reflect" else size
-        pad += [draw(st.integers(lo, hi)), draw(st.integers(lo, hi))]
-    return (draw(tensors(shape=shape)), tuple(pad), mode)
-
-
-register("pad", lambda lib, x, p, m: lib.pad(x, p, mode=m), _pad_args(),
-         torch_call=lambda torch, x, p, m: torch.nn.functional.pad(x, p, mode=m))
+register("pad", lambda lib, x, p, m, v: lib.pad(x, p, mode=m, value=v), pad_args(),
+         torch_call=lambda torch, x, p, m, v: torch.nn.functional.pad(x, p, mode=m,
+                                                                      value=v))
 register("tril", lambda lib, x, k: x.tril(k), _then(_x(min_dims=2),
                                                     lambda x: st.tuples(st.integers(-3, 3))))
 register("triu", lambda lib, x, k: x.triu(k), _then(_x(min_dims=2),
