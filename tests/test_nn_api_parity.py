@@ -510,8 +510,6 @@ def test_deprecated_backward_hook_runs_as_a_full_backward_hook_and_compile_is_ac
     assert model.compile() is None and model(x).shape == (4, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: Tensor.__deepcopy__ rebuilds the copy through "
-                   "Tensor(data), which casts to the default dtype (reported to the engine)")
 def test_deepcopy_of_a_module_keeps_every_dtype():
     import copy
     model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).double()
