@@ -1,8 +1,9 @@
 """`Adadelta`: step sizes from running averages of squared gradients and squared updates."""
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_lr, _check_nonneg, _check_unsupported,
-                        _evaluate_closure, _new_step, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_nonneg,
+                        _check_unsupported, _evaluate_closure, _new_step, _to_scalar,
+                        _zeros_like)
 
 __all__ = ["Adadelta"]
 
@@ -90,6 +91,5 @@ class Adadelta(Optimizer):
                 acc_delta *= rho
                 acc_delta += tmp
                 delta *= -lr
-                param += delta
-                p._vc[0] += 1
+                _add_to_param(p, delta)
         return loss

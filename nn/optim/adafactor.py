@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_unsupported, _decay_factor,
-                        _evaluate_closure, _new_step, _to_scalar, _wrap)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_unsupported,
+                        _decay_factor, _evaluate_closure, _new_step, _state_tensor, _to_scalar)
 
 __all__ = ["Adafactor"]
 
@@ -98,11 +98,11 @@ class Adafactor(Optimizer):
                 if len(state) == 0:
                     state["step"] = _new_step()
                     if g.ndim > 1:
-                        state["row_var"] = _wrap(np.zeros(g.shape[:-1] + (1,), g.dtype), None)
-                        state["col_var"] = _wrap(
-                            np.zeros(g.shape[:-2] + (1,) + g.shape[-1:], g.dtype), None)
+                        state["row_var"] = _state_tensor(np.zeros(g.shape[:-1] + (1,), g.dtype))
+                        state["col_var"] = _state_tensor(
+                            np.zeros(g.shape[:-2] + (1,) + g.shape[-1:], g.dtype))
                     else:
-                        state["variance"] = _wrap(np.zeros_like(g), None)
+                        state["variance"] = _state_tensor(np.zeros_like(g))
                 e1 = np.finfo(param.dtype).eps if eps1 is None else eps1
                 step = _advance(state["step"])
                 weight = step ** beta2_decay
@@ -126,6 +126,6 @@ class Adafactor(Optimizer):
                 update = 1 / np.sqrt(np.maximum(var_estimate, e1 * e1))
                 update *= g
                 denom = max(1.0, _rms(update) / d)
-                param -= (alpha / denom) * update
-                p._vc[0] += 1
+                update *= -alpha / denom
+                _add_to_param(p, update)
         return loss

@@ -1,8 +1,9 @@
 """`Adagrad`: per-coordinate learning rates from the sum of squared gradients."""
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_lr, _check_nonneg, _check_unsupported,
-                        _evaluate_closure, _new_step, _to_scalar, _wrap)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_nonneg,
+                        _check_unsupported, _evaluate_closure, _new_step, _state_tensor,
+                        _to_scalar)
 
 __all__ = ["Adagrad"]
 
@@ -56,8 +57,8 @@ class Adagrad(Optimizer):
     def _init_state(self, p):
         state = self.state[p]
         state["step"] = _new_step()
-        state["sum"] = _wrap(np.full_like(p.data, self.defaults["initial_accumulator_value"]),
-                             None)
+        state["sum"] = _state_tensor(np.full_like(p.data,
+                                                  self.defaults["initial_accumulator_value"]))
         return state
 
     def step(self, closure=None):
@@ -92,6 +93,5 @@ class Adagrad(Optimizer):
                 tmp += eps
                 np.divide(g, tmp, out=tmp)
                 tmp *= -clr
-                param += tmp
-                p._vc[0] += 1
+                _add_to_param(p, tmp)
         return loss

@@ -1,9 +1,9 @@
 """`Adam` and `AdamW`: adaptive moment estimation, with L2 or decoupled weight decay."""
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_betas, _check_lr, _check_nonneg,
-                        _check_unsupported, _decay_factor, _evaluate_closure, _new_step,
-                        _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_betas, _check_lr,
+                        _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
+                        _new_step, _to_scalar, _zeros_like)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -118,8 +118,7 @@ class Adam(Optimizer):
                 tmp += eps
                 np.divide(exp_avg, tmp, out=tmp)
                 tmp *= -lr / (1 - beta1 ** step)       # -step_size
-                param += tmp
-                p._vc[0] += 1
+                _add_to_param(p, tmp)
         return loss
 
 

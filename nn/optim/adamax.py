@@ -1,9 +1,9 @@
 """`Adamax`: Adam with the infinity norm in place of the second moment."""
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_betas, _check_lr, _check_nonneg,
-                        _check_unsupported, _evaluate_closure, _new_step, _to_scalar,
-                        _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_betas, _check_lr,
+                        _check_nonneg, _check_unsupported, _evaluate_closure, _new_step,
+                        _to_scalar, _zeros_like)
 
 __all__ = ["Adamax"]
 
@@ -84,6 +84,5 @@ class Adamax(Optimizer):
                 clr = lr / (1 - beta1 ** step)
                 np.divide(exp_avg, exp_inf, out=tmp)
                 tmp *= -clr
-                param += tmp
-                p._vc[0] += 1
+                _add_to_param(p, tmp)
         return loss

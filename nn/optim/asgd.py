@@ -1,8 +1,9 @@
 """`ASGD`: averaged stochastic gradient descent."""
 import autograd
 
-from .optimizer import (Optimizer, _advance, _check_lr, _check_nonneg, _check_unsupported,
-                        _evaluate_closure, _new_step, _scalar_dtype, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_nonneg,
+                        _check_unsupported, _evaluate_closure, _new_step, _scalar_dtype,
+                        _to_scalar, _zeros_like)
 
 __all__ = ["ASGD"]
 
@@ -78,7 +79,7 @@ class ASGD(Optimizer):
                 eta_arr, mu_arr = state["eta"].data, state["mu"].data
                 eta = float(eta_arr)
                 param *= 1 - lambd * eta
-                param -= eta * g
+                _add_to_param(p, -eta * g)
                 ax = state["ax"].data
                 mu = float(mu_arr)
                 if mu != 1:
@@ -87,5 +88,4 @@ class ASGD(Optimizer):
                     ax[...] = param
                 eta_arr[()] = lr / ((1 + lambd * lr * step) ** alpha)
                 mu_arr[()] = 1 / max(1, step - t0)
-                p._vc[0] += 1
         return loss

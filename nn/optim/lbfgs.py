@@ -1,7 +1,10 @@
 """`LBFGS`: limited-memory BFGS with an optional strong-Wolfe line search."""
 import numpy as np
 
-from .optimizer import Optimizer, _check_lr, _evaluate_closure, _to_scalar, _wrap
+import autograd
+
+from .optimizer import (Optimizer, _add_to_param, _check_lr, _evaluate_closure, _state_tensor,
+                        _to_scalar)
 
 __all__ = ["LBFGS"]
 
@@ -174,14 +177,13 @@ class LBFGS(Optimizer):
         for p in self._params:
             arr = p.data
             n = arr.size
-            arr += step_size * update[offset:offset + n].reshape(arr.shape)
-            p._vc[0] += 1
+            _add_to_param(p, step_size * update[offset:offset + n].reshape(arr.shape))
             offset += n
 
     def _set_param(self, params_data):
         for p, saved in zip(self._params, params_data):
-            p.data[...] = saved
-            p._vc[0] += 1
+            with autograd.no_grad():
+                p.copy_(autograd.from_numpy(saved))
 
     def _directional_evaluate(self, closure, x, t, d):
         self._add_grad(t, d)
@@ -296,13 +298,13 @@ class LBFGS(Optimizer):
             if abs(loss - prev_loss) < tolerance_change:
                 break
 
-        state["d"] = _wrap(d, None)
+        state["d"] = _state_tensor(d)
         state["t"] = float(t)
-        state["old_dirs"] = [_wrap(v, None) for v in old_dirs]
-        state["old_stps"] = [_wrap(v, None) for v in old_stps]
+        state["old_dirs"] = [_state_tensor(v) for v in old_dirs]
+        state["old_stps"] = [_state_tensor(v) for v in old_stps]
         state["ro"] = ro
         state["H_diag"] = float(h_diag)
-        state["prev_flat_grad"] = _wrap(prev_flat_grad, None)
+        state["prev_flat_grad"] = _state_tensor(prev_flat_grad)
         state["prev_loss"] = prev_loss
         return orig_loss
 

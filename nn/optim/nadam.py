@@ -3,9 +3,9 @@ import numpy as np
 
 import autograd
 
-from .optimizer import (Optimizer, _advance, _check_betas, _check_lr, _check_nonneg,
-                        _check_unsupported, _decay_factor, _evaluate_closure, _new_step,
-                        _scalar_dtype, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_betas, _check_lr,
+                        _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
+                        _new_step, _scalar_dtype, _to_scalar, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -117,6 +117,5 @@ class NAdam(Optimizer):
                 param += tmp
                 np.divide(exp_avg, denom, out=tmp)
                 tmp *= (-lr * mu_next) / (1.0 - mu_product_next)
-                param += tmp
-                p._vc[0] += 1
+                _add_to_param(p, tmp)
         return loss

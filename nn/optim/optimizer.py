@@ -4,8 +4,9 @@ An optimizer holds `param_groups` (a list of dicts: the tensors under `'params'`
 hyperparameters that apply to them) and `state` (a dict from parameter tensor to that
 parameter's buffers). Subclasses define `step(closure=None)`, which reads each parameter's
 `.grad` and updates the parameter's NumPy array in place. The update touches only arrays, so
-nothing is recorded for autograd, and it bumps the tensor's version counter so the engine can
-tell that a tensor saved for backward was changed.
+nothing is recorded for autograd; its last write goes through the public in-place
+`Tensor.copy_` under `no_grad` (`_add_to_param`), which bumps the tensor's version as PyTorch's
+`param.add_` does, so the engine can tell that a tensor saved for backward was changed.
 
 `state_dict()` / `load_state_dict()` use PyTorch's layout: state keyed by the parameter's
 integer position (counting through the groups in order), and each group's `'params'` a list of
@@ -33,7 +34,24 @@ from .optimizer_hooks import (add_hook, register_optimizer_step_post_hook,
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
 
-_wrap = autograd.Tensor._wrap
+
+def _state_tensor(arr):
+    """A state buffer around the NumPy array `arr` (shared, not copied)."""
+    return autograd.from_numpy(np.asarray(arr))
+
+
+def _add_to_param(p, update):
+    """`p += update`, where `update` is a scratch array of p's shape (it is overwritten): the
+    sum is formed in `update` and stored with the public in-place `p.copy_` under `no_grad`,
+    which bumps p's version counter as PyTorch's in-place update does, so a value of p saved
+    for backward before the step is reported as modified. (`p.add_(update)` would bump it as
+    well, but allocates its result: one parameter-sized array more at the step's peak.)"""
+    if isinstance(update, np.ndarray):
+        np.add(update, p.data, out=update)
+    else:  # the 0-d case, where NumPy gives scalars
+        update = np.asarray(update + p.data)
+    with autograd.no_grad():
+        p.copy_(autograd.from_numpy(update))
 
 
 def _to_scalar(value):
@@ -79,7 +97,7 @@ def _decay_factor(lr, weight_decay):
 
 def _zeros_like(p):
     """A state buffer of zeros with the parameter's shape and dtype (a glassgrad Tensor)."""
-    return _wrap(np.zeros_like(p.data), None)
+    return autograd.zeros_like(p)
 
 
 def _check_nonneg(label, value):
@@ -256,8 +274,7 @@ class Optimizer:
                         p.grad = grad
                     else:
                         grad.requires_grad_(False)
-                    grad.data.fill(0)
-                    grad._vc[0] += 1
+                    grad.zero_()
 
     # ------------------------------------------------------------------ hooks
     def register_step_pre_hook(self, hook):
@@ -401,14 +418,14 @@ def _copy_state_value(param, key, value):
     their dtype so that a resumed run rounds as the uninterrupted one), lists and tuples
     copied element-wise, numbers kept."""
     if isinstance(value, np.ndarray):
-        value = _wrap(value, None)
+        value = _state_tensor(value)
     if isinstance(value, autograd.Tensor):
         arr = value.data
         if key in _SCALAR_COUNTERS:
-            return _wrap(np.array(arr, copy=True), None)
+            return _state_tensor(np.array(arr, copy=True))
         if arr.dtype.kind == "f" and param.data.dtype.kind == "f":
-            return _wrap(np.array(arr, dtype=param.data.dtype, copy=True), None)
-        return _wrap(np.array(arr, copy=True), None)
+            return _state_tensor(np.array(arr, dtype=param.data.dtype, copy=True))
+        return _state_tensor(np.array(arr, copy=True))
     if key == "step" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return autograd.tensor(float(value), dtype=_scalar_dtype())
     if isinstance(value, (list, tuple)):

@@ -3,9 +3,9 @@ import math
 
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_betas, _check_lr, _check_nonneg,
-                        _check_unsupported, _decay_factor, _evaluate_closure, _new_step,
-                        _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_betas, _check_lr,
+                        _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
+                        _new_step, _to_scalar, _zeros_like)
 
 __all__ = ["RAdam"]
 
@@ -100,7 +100,7 @@ class RAdam(Optimizer):
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
                 update = exp_avg / bias_correction1
-                update *= lr
+                update *= -lr                        # the negated step, added to the parameter
                 rho_inf = 2 / (1 - beta2) - 1
                 rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
                 if rho_t > 5.0:
@@ -111,6 +111,5 @@ class RAdam(Optimizer):
                     np.divide(bias_correction2 ** 0.5, tmp, out=tmp)
                     update *= tmp
                     update *= rect
-                param -= update
-                p._vc[0] += 1
+                _add_to_param(p, update)
         return loss

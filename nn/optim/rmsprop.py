@@ -1,8 +1,9 @@
 """`RMSprop`: gradients scaled by a running root-mean-square of their history."""
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_lr, _check_nonneg, _check_unsupported,
-                        _evaluate_closure, _new_step, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_nonneg,
+                        _check_unsupported, _evaluate_closure, _new_step, _to_scalar,
+                        _zeros_like)
 
 __all__ = ["RMSprop"]
 
@@ -109,6 +110,5 @@ class RMSprop(Optimizer):
                     np.multiply(buf, -lr, out=avg)
                 else:
                     avg *= -lr
-                param += avg
-                p._vc[0] += 1
+                _add_to_param(p, avg)
         return loss

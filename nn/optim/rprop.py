@@ -1,8 +1,8 @@
 """`Rprop`: resilient backpropagation, steps from the signs of the gradients only."""
 import numpy as np
 
-from .optimizer import (Optimizer, _advance, _check_lr, _check_unsupported, _evaluate_closure,
-                        _new_step, _to_scalar, _wrap)
+from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_unsupported,
+                        _evaluate_closure, _new_step, _state_tensor, _to_scalar, _zeros_like)
 
 __all__ = ["Rprop"]
 
@@ -63,9 +63,9 @@ class Rprop(Optimizer):
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = _new_step()
-                    state["prev"] = _wrap(np.zeros_like(p.data), None)
-                    state["step_size"] = _wrap(np.full_like(grad.data,
-                                                            _to_scalar(group["lr"])), None)
+                    state["prev"] = _zeros_like(p)
+                    state["step_size"] = _state_tensor(np.full_like(grad.data,
+                                                                    _to_scalar(group["lr"])))
                 _advance(state["step"])
                 g = -grad.data if maximize else grad.data
                 prev, step_size = state["prev"].data, state["step_size"].data
@@ -74,7 +74,6 @@ class Rprop(Optimizer):
                 step_size *= factor.astype(step_size.dtype, copy=False)
                 np.clip(step_size, step_size_min, step_size_max, out=step_size)
                 g = np.where(sign < 0, 0, g).astype(g.dtype, copy=False)
-                p.data -= np.sign(g) * step_size
                 prev[...] = g
-                p._vc[0] += 1
+                _add_to_param(p, np.sign(g) * -step_size)
         return loss

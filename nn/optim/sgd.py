@@ -1,8 +1,8 @@
 """`SGD`: stochastic gradient descent with optional momentum and Nesterov momentum."""
 import numpy as np
 
-from .optimizer import (Optimizer, _check_lr, _check_nonneg, _check_unsupported,
-                        _evaluate_closure, _to_scalar, _wrap)
+from .optimizer import (Optimizer, _add_to_param, _check_lr, _check_nonneg,
+                        _check_unsupported, _evaluate_closure, _state_tensor, _to_scalar)
 
 __all__ = ["SGD"]
 
@@ -86,7 +86,7 @@ class SGD(Optimizer):
                     buf_t = state.get("momentum_buffer")
                     if buf_t is None:
                         buf = np.array(g, copy=True)
-                        state["momentum_buffer"] = _wrap(buf, None)
+                        state["momentum_buffer"] = _state_tensor(buf)
                     else:
                         buf = buf_t.data
                         buf *= momentum
@@ -100,6 +100,5 @@ class SGD(Optimizer):
                     tmp *= -lr
                 else:
                     tmp = (buf if momentum != 0 else g) * -lr
-                param += tmp
-                p._vc[0] += 1
+                _add_to_param(p, tmp)
         return loss

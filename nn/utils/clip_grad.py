@@ -1,8 +1,9 @@
 """Gradient clipping, as `torch.nn.utils.clip_grad_norm_` / `clip_grad_value_`.
 
 Both act in place on the `.grad` of the given parameters (a single tensor or an iterable),
-skipping parameters without a gradient, and work on the NumPy arrays directly (nothing is
-recorded). `foreach` is accepted for PyTorch compatibility and ignored: every operation
+skipping parameters without a gradient: the norms are computed on the NumPy arrays, and the
+gradients are changed by the public in-place `mul_` / `clamp_` under `no_grad` (nothing is
+recorded; each gradient's version goes up, as in PyTorch). `foreach` is accepted for PyTorch compatibility and ignored: every operation
 already works on whole arrays.
 """
 import types
@@ -14,9 +15,6 @@ import autograd
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm",
            "clip_grads_with_norm_"]
-
-_wrap = autograd.Tensor._wrap
-
 
 def _as_list(tensors):
     if isinstance(tensors, autograd.Tensor):
@@ -65,7 +63,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
                            f"`parameters` is non-finite, so it cannot be clipped. To disable "
                            f"this error and scale the gradients by the non-finite norm anyway, "
                            f"set `error_if_nonfinite=False`")
-    return _wrap(total, None)
+    return autograd.from_numpy(total)
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
@@ -80,11 +78,12 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     total = total_norm.data if isinstance(total_norm, autograd.Tensor) \
         else np.asarray(total_norm)
     clip_coef = max_norm / (total + 1e-6)
-    clip_coef_clamped = np.minimum(clip_coef, np.asarray(1.0, dtype=clip_coef.dtype))
-    with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 -> nan silently, as torch
+    clip_coef_clamped = autograd.from_numpy(
+        np.asarray(np.minimum(clip_coef, np.asarray(1.0, dtype=clip_coef.dtype))))
+    # inf * 0 -> nan silently, as torch
+    with np.errstate(invalid="ignore", over="ignore"), autograd.no_grad():
         for g in grads:
-            np.multiply(g.data, clip_coef_clamped, out=g.data, casting="unsafe")
-            g._vc[0] += 1
+            g.mul_(clip_coef_clamped)
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
@@ -138,11 +137,7 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
         foreach: ignored (see module doc).
     """
     clip_value = float(clip_value)
-    for p in _as_list(parameters):
-        g = p.grad
-        if g is None:
-            continue
-        arr = g.data
-        np.maximum(arr, -clip_value, out=arr, casting="unsafe")
-        np.minimum(arr, clip_value, out=arr, casting="unsafe")
-        g._vc[0] += 1
+    with autograd.no_grad():
+        for p in _as_list(parameters):
+            if p.grad is not None:
+                p.grad.clamp_(-clip_value, clip_value)
