@@ -442,31 +442,51 @@ def apply1(cls, a, kwargs=None):
     out._vc = vc = [0]
     saved = node._saved
     if saved is not None:
-        node._saved = tuple((x, a, a._vc, a._vc[0]) if v is x else
-                            (y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
-                            _saved_entry(v, (a,), out) for v in saved)
+        if len(saved) == 1:  # the common case, unrolled
+            v = saved[0]
+            node._saved = ((y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
+                           (x, a, a._vc, a._vc[0]) if v is x else
+                           _saved_entry(v, (a,), out),)
+        else:
+            node._saved = tuple((x, a, a._vc, a._vc[0]) if v is x else
+                                (y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
+                                _saved_entry(v, (a,), out) for v in saved)
     if _anomaly.state.enabled:
         _anomaly_forward(node, y)
     return out
 
 
 def apply2(cls, a, b, kwargs=None):
-    """`cls.apply(a, b)` for a binary op (either may be a Python number): unrolled."""
-    node = _new(cls._node_cls)
-    node._saved = None
+    """`cls.apply(a, b)` for a binary op (either may be a Python number): unrolled.
+
+    `needs_input_grad` is set before forward runs, so forward can save only what the
+    gradients that will be asked for need."""
     ta = isinstance(a, _Tensor)
     tb = isinstance(b, _Tensor)
+    record = _gm.state.grad_enabled and cls.differentiable
+    ga = record and ta and a._rg
+    gb = record and tb and b._rg
+    node = _new(cls._node_cls)
+    node._saved = None
+    node.needs_input_grad = _NEEDS2[ga][gb]
     xa = a._data if ta else a
     xb = b._data if tb else b
     y = y0 = cls.forward(node, xa, xb, **kwargs) if kwargs else cls.forward(node, xa, xb)
     if y.__class__ is not _ndarray:  # a 0-d result comes back as a NumPy scalar
         y = _asarray(y)
-    ga = ta and a._rg
-    gb = tb and b._rg
-    if not ((ga or gb) and _gm.state.grad_enabled and cls.differentiable):
+    if not (ga or gb):
         return _wrap(y, None)
-    node.needs_input_grad = (ga, gb)
-    node.next_functions = (_edge(a) if ga else _NO_EDGE, _edge(b) if gb else _NO_EDGE)
+    if ga:
+        fn = a.grad_fn
+        edge_a = (fn, a._output_nr) if fn is not None else _edge(a)
+    else:
+        edge_a = _NO_EDGE
+    if gb:
+        fn = b.grad_fn
+        edge_b = (fn, b._output_nr) if fn is not None else _edge(b)
+    else:
+        edge_b = _NO_EDGE
+    node.next_functions = (edge_a, edge_b)
     out = _new(_Tensor)
     out._data = y
     out.grad_fn = node
@@ -474,7 +494,8 @@ def apply2(cls, a, b, kwargs=None):
     out._vc = vc = [0]
     saved = node._saved
     if saved is not None:
-        node._saved = tuple((xa, a, a._vc, a._vc[0]) if ta and v is xa else
+        node._saved = tuple(_SAVED_NONE if v is None else
+                            (xa, a, a._vc, a._vc[0]) if ta and v is xa else
                             (xb, b, b._vc, b._vc[0]) if tb and v is xb else
                             (y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
                             _saved_entry(v, (a, b), out) for v in saved)
@@ -512,6 +533,8 @@ def _finish(node, y, args):
 
 
 _TRUE1 = (True,)
+_NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))  # [ga][gb]
+_SAVED_NONE = (None, None, None, 0)  # a saved slot left empty (a value no gradient needs)
 _new = object.__new__
 _ndarray = np.ndarray
 _asarray = np.asarray

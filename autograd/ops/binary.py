@@ -119,8 +119,12 @@ class BinaryOp(Op):
     """Base for broadcasting binary ops: forward computes fn(a, b); when an operand was
     broadcast, it remembers both shapes (`ctx.shapes`) so backward can sum the gradient back
     (`ctx.shapes` is None when nothing was broadcast). A subclass names its NumPy function
-    `fn` and what backward needs in `saves`: None, "ab" (the operands) or "aby" (and the
-    output); its forward is generated from these (it is on the hot path)."""
+    `fn` and, in `saves`, what each operand's gradient needs from "a", "b" and "y" (the
+    output): Mul's `{"a": "b", "b": "a"}` says d(ab)/da needs b and d(ab)/db needs a. Only
+    what the gradients asked for (`ctx.needs_input_grad`) is kept, as in PyTorch: `p * 2`
+    saves just the 2, so changing p in place afterwards does not break backward.
+    `ctx.saved_tensors` is then (a, b) - or (a, b, y) when "y" appears - with None for what
+    was not kept. The forward is generated from these (it is on the hot path)."""
     _node_base = BinaryNode
     fn = None
     saves = None
@@ -131,8 +135,18 @@ class BinaryOp(Op):
             cls.forward = staticmethod(_binary_forward(cls.fn, cls.saves, cls.__name__.lower()))
 
 
+def _kept(saves):
+    """For each `needs_input_grad` pair, which of (a, b[, y]) a forward must keep."""
+    names = "aby" if "y" in saves["a"] + saves["b"] else "ab"
+    return {(na, nb): tuple(c in (saves["a"] if na else "") + (saves["b"] if nb else "")
+                            for c in names)
+            for na in (False, True) for nb in (False, True)}
+
+
 def _binary_forward(fn, saves, name):
     ndarray, asarray = np.ndarray, np.asarray
+    kept = _kept(saves) if saves is not None else None
+    with_y = saves is not None and len(kept[True, True]) == 3
 
     def forward(ctx, a, b):
         try:
@@ -152,8 +166,13 @@ def _binary_forward(fn, saves, name):
                           b.shape if b.__class__ is ndarray else shape)
         else:
             ctx.shapes = None
-        if saves is not None:
-            ctx._saved = (a, b) if saves == "ab" else (a, b, y)
+        if kept is not None:
+            keep = kept[ctx.needs_input_grad]
+            if with_y:
+                ctx._saved = (a if keep[0] else None, b if keep[1] else None,
+                              y if keep[2] else None)
+            else:
+                ctx._saved = (a if keep[0] else None, b if keep[1] else None)
         return y
     return forward
 
@@ -191,8 +210,7 @@ class Sub(BinaryOp):
 class Mul(BinaryOp):
     backward_name = "MulBackward0"
     fn = staticmethod(np.multiply)
-
-    saves = "ab"
+    saves = {"a": "b", "b": "a"}
 
     @staticmethod
     def backward(ctx, g):
@@ -204,8 +222,7 @@ class Mul(BinaryOp):
 class Div(BinaryOp):
     backward_name = "DivBackward0"
     fn = staticmethod(np.true_divide)
-
-    saves = "ab"
+    saves = {"a": "b", "b": "ab"}
 
     @staticmethod
     def backward(ctx, g):
@@ -214,11 +231,35 @@ class Div(BinaryOp):
         return _reduce_grads(ctx, g / b if na else None, -g * a / (b * b) if nb else None)
 
 
-class Pow(BinaryOp):
-    backward_name = "PowBackward0"
-    fn = staticmethod(np.power)
+def power(a, b):
+    """a ** b on arrays (or numbers), as PyTorch computes it.
 
-    saves = "aby"
+    A Python-number exponent of -0.5 is 1 / sqrt(a), PyTorch's rsqrt (-inf at -0, NaN at
+    -inf, where C's pow gives inf and 0). NumPy takes an exponent that is one number (a 0-d
+    array too) of 0.5 as sqrt(a), while PyTorch's tensor exponent uses C's pow: they differ
+    at -0 (pow gives +0) and -inf (pow gives inf), patched here."""
+    if b.__class__ is not np.ndarray:
+        if b == -0.5 and b.__class__ is float:
+            return 1 / np.sqrt(a)
+        return np.power(a, b)
+    y = np.power(a, b)
+    if b.size == 1 and b.reshape(-1)[0] == 0.5:
+        av = np.asarray(a)
+        wrong = (av == 0) | (av == -np.inf)
+        if wrong.any():
+            y = np.where(wrong, np.power(np.abs(av), b), y)
+    return y
+
+
+class Pow(BinaryOp):
+    """a ** b, with PyTorch's gradients at the edges:
+
+    d/da = b a^(b-1), and 0 wherever b == 0 (even at a = 0 or NaN, where the formula is
+    0 * inf or NaN); d/db = a^b ln a, and 0 where a == 0 and b >= 0, a^b * -inf where a == 0
+    and b < 0 (so 0 ** -1 gives -inf), NaN for negative or NaN a."""
+    backward_name = "PowBackward0"
+    fn = staticmethod(power)
+    saves = {"a": "ab", "b": "aby"}
 
     @staticmethod
     def backward(ctx, g):
@@ -226,17 +267,23 @@ class Pow(BinaryOp):
         na, nb = ctx.needs_input_grad
         ga = gb = None
         bv = _values(b)
-        if na:  # b * a^(b-1); 0 where b == 0 and a == 0 (0 * inf there, as PyTorch)
-            origin = (bv == 0) & (_values(a) == 0)  # elsewhere b == 0 keeps d/db = 1/a
-            if not origin.any():
-                ga = g * (b * a ** (b - 1))
-            else:
-                ga = dual.where(origin, g * 0, g * (b * a ** (b - 1)))
-        if nb:  # a^b ln a; 0 where a == 0 (PyTorch's convention), NaN for negative a
+        if na:
             av = _values(a)
-            gb = g * (y * dual.log(dual.where(av > 0, a, 1.0)))
-            if (av < 0).any():
-                gb = dual.where(av < 0, float("nan"), gb)
+            ga = g * (b * dual.pow(a, b - 1))
+            # Masked only where the formula is not already 0: elsewhere at b == 0 the graph
+            # keeps d/db (b a^(b-1)) = 1/a for second derivatives.
+            zero = (bv == 0) & ((av == 0) | np.isnan(av))
+            if zero.any():
+                ga = dual.where(zero, g * 0, ga)
+        if nb:
+            av = _values(a)
+            gb = g * (y * dual.log(dual.where(av > 0, a, 1.0)))  # ln a, without warnings
+            zero_base = (av == 0) & (bv < 0)
+            if zero_base.any():
+                gb = dual.where(zero_base, g * (y * -np.inf), gb)
+            undefined = (av < 0) | np.isnan(av)
+            if undefined.any():
+                gb = dual.where(undefined, float("nan"), gb)
         return _reduce_grads(ctx, ga, gb)
 
 
@@ -248,8 +295,7 @@ class Maximum(BinaryOp):
     """max(a, b); on ties the gradient is split evenly, as PyTorch does."""
     backward_name = "MaximumBackward0"
     fn = staticmethod(np.maximum)
-
-    saves = "ab"
+    saves = {"a": "ab", "b": "ab"}
 
     @staticmethod
     def backward(ctx, g):
@@ -260,8 +306,7 @@ class Minimum(BinaryOp):
     """min(a, b); on ties the gradient is split evenly, as PyTorch does."""
     backward_name = "MinimumBackward0"
     fn = staticmethod(np.minimum)
-
-    saves = "ab"
+    saves = {"a": "ab", "b": "ab"}
 
     @staticmethod
     def backward(ctx, g):
@@ -281,8 +326,7 @@ class Atan2(BinaryOp):
     """atan2(a, b): d/da = b/(a^2+b^2), d/db = -a/(a^2+b^2)."""
     backward_name = "Atan2Backward0"
     fn = staticmethod(np.arctan2)
-
-    saves = "ab"
+    saves = {"a": "ab", "b": "ab"}
 
     @staticmethod
     def backward(ctx, g):

@@ -12,7 +12,7 @@ that was broadcast is summed over the broadcast dimensions.
 import numpy as np
 
 __all__ = ["is_tensor", "sum_to", "expand", "reshape", "exp", "log", "sqrt", "sin", "cos",
-           "tanh", "sigmoid", "where", "sign", "abs", "transpose", "swap_last", "matmul",
+           "tanh", "sigmoid", "pow", "where", "sign", "abs", "transpose", "swap_last", "matmul",
            "sum", "unsqueeze", "zeros_like", "erf_grad", "cast", "neg"]
 
 
@@ -88,6 +88,14 @@ def sigmoid(x):
         return x.sigmoid()
     from .elementwise import _sigmoid_array
     return _sigmoid_array(x)
+
+
+def pow(x, exponent):  # noqa: A001
+    """x ** exponent as the Pow op computes it (PyTorch's special exponents included)."""
+    if is_tensor(x) or is_tensor(exponent):
+        return x ** exponent
+    from .binary import power
+    return power(x, exponent)
 
 
 def where(cond, a, b):
