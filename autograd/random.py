@@ -2,7 +2,8 @@
 
 `manual_seed(s)` reseeds the default `Generator`; factories (`rand`, `randn`, `randint`,
 `randperm`), `nn.init`, dropout and data shuffling all draw from it unless given a
-`generator=`. A `Generator` wraps NumPy's PCG64 bit generator; `get_state()`/`set_state()`
+`generator=`. A `Generator` wraps NumPy's PCG64 bit generator (`rng(generator)` gives it, for
+code that draws NumPy arrays directly, as `nn` does); `get_state()`/`set_state()`
 round-trip its whole state as a uint8 tensor, so a checkpoint can resume a run bit for bit.
 The streams are NumPy's, not PyTorch's: the same seed gives different numbers than torch.
 """
@@ -11,7 +12,7 @@ import json
 import numpy as np
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
-           "get_rng_state", "set_rng_state", "fork_rng"]
+           "get_rng_state", "set_rng_state", "fork_rng", "rng"]
 
 
 class Generator:
@@ -87,7 +88,14 @@ def set_rng_state(state):
 
 
 def rng(generator=None):
-    """The NumPy generator to draw from: `generator`'s, or the default one's."""
+    """The `numpy.random.Generator` to draw from: `generator`'s (a `Generator`), or the
+    default generator's when it is None. Public glassgrad API without a PyTorch counterpart
+    (torch's kernels reach the generator internally): `nn`'s init, dropout, samplers,
+    transforms and toy datasets draw through it, so that `manual_seed` and `generator=`
+    govern them as they govern `rand` and `randn`.
+
+    Example: `autograd.random.rng().standard_normal((2, 3))` is a NumPy array drawn from
+    the default generator; `manual_seed(0)` beforehand makes it reproducible."""
     return (generator or default_generator).np
 
 

@@ -20,7 +20,6 @@ import numbers
 import numpy as np
 
 import autograd
-from autograd.random import rng
 
 __all__ = ["Compose", "ToTensor", "Normalize", "Flatten", "Lambda", "RandomCrop",
            "RandomHorizontalFlip", "Resize", "Grayscale", "InterpolationMode"]
@@ -231,7 +230,7 @@ class RandomCrop:
         if h < th or w < tw:
             raise ValueError(f"RandomCrop: required crop size {(th, tw)} is larger than the "
                              f"(padded) image size {(h, w)}")
-        g = rng(self.generator)
+        g = autograd.random.rng(self.generator)
         i = int(g.integers(0, h - th + 1))
         j = int(g.integers(0, w - tw + 1))
         index = [slice(None)] * arr.ndim
@@ -257,7 +256,7 @@ class RandomHorizontalFlip:
         self.p, self.generator = p, generator
 
     def __call__(self, img):
-        flip = rng(self.generator).random() < self.p
+        flip = autograd.random.rng(self.generator).random() < self.p
         if _is_pil(img):
             return _pil_apply(img, lambda a: a[:, ::-1]) if flip else img
         arr = _array(img, "RandomHorizontalFlip")

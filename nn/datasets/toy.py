@@ -12,7 +12,6 @@ import math
 import numpy as np
 
 import autograd
-from autograd.random import rng
 
 __all__ = ["xor", "and_gate", "or_gate", "spirals", "moons", "circles", "blobs"]
 
@@ -34,7 +33,7 @@ def _check_noise(fn, noise):
 
 def _finish(X, y, shuffle, gen):
     if shuffle:
-        order = rng(gen).permutation(len(y))
+        order = autograd.random.rng(gen).permutation(len(y))
         X, y = X[order], y[order]
     return (autograd.from_numpy(np.ascontiguousarray(X, dtype=np.float32)),
             autograd.from_numpy(np.ascontiguousarray(y, dtype=np.int64)))
@@ -46,7 +45,7 @@ def _gate(fn, outputs, n, noise, shuffle, generator):
     reps = np.arange(n) % 4
     X = _TRUTH_INPUTS[reps]
     if noise:
-        X = X + noise * rng(generator).standard_normal(X.shape)
+        X = X + noise * autograd.random.rng(generator).standard_normal(X.shape)
     return _finish(X, np.asarray(outputs)[reps], shuffle, generator)
 
 
@@ -86,7 +85,7 @@ def spirals(n_samples=300, n_classes=3, noise=0.2, *, shuffle=False, generator=N
     n_samples = _check_count("spirals", "n_samples", n_samples)
     n_classes = _check_count("spirals", "n_classes", n_classes)
     noise = _check_noise("spirals", noise)
-    g = rng(generator)
+    g = autograd.random.rng(generator)
     xs, ys = [], []
     for j, m in enumerate(_per_class(n_samples, n_classes)):
         r = np.linspace(0.0, 1.0, m)
@@ -113,10 +112,10 @@ def moons(n_samples=100, noise=None, *, shuffle=True, generator=None):
                         np.stack([1 - np.cos(s_in), 1 - np.sin(s_in) - 0.5], 1)])
     y = np.concatenate([np.zeros(n_out, np.int64), np.ones(n_in, np.int64)])
     if shuffle:
-        order = rng(generator).permutation(n_samples)
+        order = autograd.random.rng(generator).permutation(n_samples)
         X, y = X[order], y[order]
     if noise:
-        X = X + noise * rng(generator).standard_normal(X.shape)
+        X = X + noise * autograd.random.rng(generator).standard_normal(X.shape)
     return _finish(X, y, False, generator)
 
 
@@ -139,10 +138,10 @@ def circles(n_samples=100, noise=None, factor=0.8, *, shuffle=True, generator=No
                         factor * np.stack([np.cos(a_in), np.sin(a_in)], 1)])
     y = np.concatenate([np.zeros(n_out, np.int64), np.ones(n_in, np.int64)])
     if shuffle:
-        order = rng(generator).permutation(n_samples)
+        order = autograd.random.rng(generator).permutation(n_samples)
         X, y = X[order], y[order]
     if noise:
-        X = X + noise * rng(generator).standard_normal(X.shape)
+        X = X + noise * autograd.random.rng(generator).standard_normal(X.shape)
     return _finish(X, y, False, generator)
 
 
@@ -156,7 +155,7 @@ def blobs(n_samples=100, centers=None, cluster_std=1.0, n_features=2,
     number or one per cluster. Returns X of shape (n_samples, n_features).
     """
     n_samples = _check_count("blobs", "n_samples", n_samples)
-    g = rng(generator)
+    g = autograd.random.rng(generator)
     if centers is None or isinstance(centers, (int, np.integer)):
         k = _check_count("blobs", "centers", 3 if centers is None else centers)
         n_features = _check_count("blobs", "n_features", n_features)

@@ -33,7 +33,7 @@ class ImageClassificationDataset:
         return {c: i for i, c in enumerate(self.classes)}
 
     def __len__(self):
-        return self.data._data.shape[0]
+        return self.data.numpy().shape[0]
 
     def _check_index(self, index):
         n = len(self)
@@ -55,27 +55,27 @@ class ImageClassificationDataset:
         """(image, label): the H x W image tensor (a copy, in `data`'s dtype) and an int
         label, each through its transform when one is set."""
         i = self._check_index(index)
-        return self._sample(self.data._data[i].copy(), int(self.targets._data[i]))
+        return self._sample(self.data.numpy()[i].copy(), int(self.targets.numpy()[i]))
 
     def __getitems__(self, indices):
         """The samples at `indices`, as a list of (image, label): one NumPy gather for the
         whole batch instead of one lookup per sample (torch 2.x's DataLoader protocol)."""
         idx = np.asarray([self._check_index(i) for i in indices], dtype=np.int64)
-        images = self.data._data[idx]
-        labels = self.targets._data[idx].tolist()
+        images = self.data.numpy()[idx]
+        labels = self.targets.numpy()[idx].tolist()
         return [self._sample(images[k], labels[k]) for k in range(len(idx))]
 
     def arrays(self):
         """(images float32 N x 1 x H x W in [0, 1], labels int64 N), ignoring `transform`
         (uint8 pixels are divided by 255, as `ToTensor` does): build
         `TensorDataset(*ds.arrays())` for fast training loops."""
-        images = self.data._data
+        images = self.data.numpy()
         if images.dtype == np.uint8:
             images = images.astype(np.float32) / np.float32(255)
         else:
             images = images.astype(np.float32, copy=True)
         return (autograd.from_numpy(images[:, None]),
-                autograd.from_numpy(self.targets._data.copy()))
+                autograd.from_numpy(self.targets.numpy().copy()))
 
     def _repr_lines(self):
         return []

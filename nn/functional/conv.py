@@ -40,7 +40,6 @@ import autograd
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
 
-_wrap = autograd.Tensor._wrap
 
 Geometry = collections.namedtuple("Geometry", "stride pads dilation groups")
 Geometry.__doc__ = ("2-D convolution geometry: stride (sh, sw), pads ((top, bottom), (left, "
@@ -248,7 +247,7 @@ class ConvNd(autograd.Function):
             out += bias.data.reshape(1, -1, 1, 1)
         ctx.geom = geom
         ctx.save_for_backward(x, weight)
-        return _wrap(out, None)
+        return autograd.from_numpy(out)
 
     @staticmethod
     def backward(ctx, gy):
@@ -268,7 +267,7 @@ class ConvInputGrad(autograd.Function):
         ctx.geom = geom
         ctx.w_shape = tuple(weight.shape)
         ctx.save_for_backward(gy, weight)
-        return _wrap(conv_input_grad_array(gy.data, weight.data, geom, x_shape[2:]), None)
+        return autograd.from_numpy(conv_input_grad_array(gy.data, weight.data, geom, x_shape[2:]))
 
     @staticmethod
     def backward(ctx, u):
@@ -287,7 +286,7 @@ class ConvWeightGrad(autograd.Function):
         ctx.geom = geom
         ctx.x_shape = tuple(x.shape)
         ctx.save_for_backward(x, gy)
-        return _wrap(conv_weight_grad_array(x.data, gy.data, geom, w_shape), None)
+        return autograd.from_numpy(conv_weight_grad_array(x.data, gy.data, geom, w_shape))
 
     @staticmethod
     def backward(ctx, v):

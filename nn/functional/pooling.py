@@ -29,7 +29,6 @@ __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg
            "max_pool2d_with_indices", "adaptive_max_pool1d_with_indices",
            "adaptive_max_pool2d_with_indices"]
 
-_wrap = autograd.Tensor._wrap
 
 
 # ------------------------------------------------------------------ gather / scatter by index
@@ -57,7 +56,7 @@ class GatherPlanes(autograd.Function):
         if values is None:
             values = np.take_along_axis(x.data.reshape(rows, x.data.size // max(rows, 1)),
                                         index, axis=1)
-        return _wrap(values.reshape(out_shape), None)
+        return autograd.from_numpy(values.reshape(out_shape))
 
     @staticmethod
     def backward(ctx, g):
@@ -75,7 +74,8 @@ class ScatterPlanes(autograd.Function):
         plane = int(np.prod(out_shape)) // rows if rows else 0   # rows = 0: an empty batch
         ctx.meta = (index, tuple(g.shape))
         values = np.ascontiguousarray(g.data).reshape(rows, index.shape[1])
-        return _wrap(_scatter_array(values, index, plane, accumulate).reshape(out_shape), None)
+        scattered = _scatter_array(values, index, plane, accumulate)
+        return autograd.from_numpy(scattered.reshape(out_shape))
 
     @staticmethod
     def backward(ctx, u):
@@ -191,7 +191,7 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, spatial,
     values = values.reshape(n * c, oh * ow)
     disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(stride, dil, kernel))
     out = GatherPlanes.apply(x, index, (n, c, oh, ow), values, disjoint)
-    indices = _wrap(index.reshape(n, c, oh, ow), None)
+    indices = autograd.from_numpy(index.reshape(n, c, oh, ow))
     return _finish(out, spatial, unbatched), _finish(indices, spatial, unbatched)
 
 
@@ -299,10 +299,10 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
         dw = _divisors(w, kernel[1], stride[1], pads[1], ow, count_include_pad)
         inv = 1.0 / (dh[:, None] * dw[None, :])
     dt = x.data.dtype
-    ones = _wrap(np.ones((1, 1) + kernel, dtype=dt), None)
+    ones = autograd.from_numpy(np.ones((1, 1) + kernel, dtype=dt))
     geom = Geometry(stride, pairs, (1, 1), 1)
     sums = ConvNd.apply(x.reshape(n * c, 1, h, w), ones, None, geom)
-    out = (sums * _wrap(inv.astype(dt), None)).reshape(n, c, oh, ow)
+    out = (sums * autograd.from_numpy(inv.astype(dt))).reshape(n, c, oh, ow)
     return _finish(out, spatial, unbatched)
 
 
@@ -353,9 +353,9 @@ def _adaptive_avg(input, output_size, spatial, op):
     dt = x.data.dtype
     out = x
     if ow != w:
-        out = out @ _wrap(np.ascontiguousarray(_averaging_matrix(w, ow, dt).T), None)
+        out = out @ autograd.from_numpy(np.ascontiguousarray(_averaging_matrix(w, ow, dt).T))
     if oh != h:
-        out = _wrap(_averaging_matrix(h, oh, dt), None) @ out
+        out = autograd.from_numpy(_averaging_matrix(h, oh, dt)) @ out
     return _finish(out, spatial, unbatched)
 
 
@@ -396,7 +396,7 @@ def _adaptive_max(input, output_size, spatial, op):
     index = rows[pos // ow][np.arange(oh * ow)[None, :], r_i] * w + \
         cols[pos % ow][np.arange(oh * ow)[None, :], c_i]
     out = GatherPlanes.apply(x, index, (n, c, oh, ow), values)
-    indices = _wrap(index.reshape(n, c, oh, ow), None)
+    indices = autograd.from_numpy(index.reshape(n, c, oh, ow))
     return _finish(out, spatial, unbatched), _finish(indices, spatial, unbatched)
 
 

@@ -24,7 +24,6 @@ from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
            "pixel_unshuffle", "unfold", "fold"]
 
-_wrap = autograd.Tensor._wrap
 
 
 # ------------------------------------------------------------------ unfold / fold
@@ -75,7 +74,7 @@ class Unfold(autograd.Function):
     def forward(ctx, x, params):
         kernel, dil, pads, stride, blocks = params
         ctx.meta = (params, tuple(x.shape))
-        return _wrap(_im2col(x.data, kernel, dil, pads, stride, blocks), None)
+        return autograd.from_numpy(_im2col(x.data, kernel, dil, pads, stride, blocks))
 
     @staticmethod
     def backward(ctx, g):
@@ -92,7 +91,7 @@ class Fold(autograd.Function):
         ctx.params = params
         arr = _col2im(np.ascontiguousarray(cols.data), out_shape[1], out_shape[2:], kernel,
                       dil, pads, stride, blocks)
-        return _wrap(arr, None)
+        return autograd.from_numpy(arr)
 
     @staticmethod
     def backward(ctx, g):
@@ -288,15 +287,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         for a in axes:
             idx = _nearest_index(in_sizes[a], sizes[a], scales[a])
             if not np.array_equal(idx, np.arange(in_sizes[a])):
-                out = out.index_select(2 + a, _wrap(idx, None))
+                out = out.index_select(2 + a, autograd.from_numpy(idx))
         return out
     dt = input.data.dtype
     last = spatial - 1
     mats = [_linear_matrix(in_sizes[a], sizes[a], scales[a], bool(align_corners), dt)
             for a in axes]
-    out = out @ _wrap(np.ascontiguousarray(mats[last].T), None)
+    out = out @ autograd.from_numpy(np.ascontiguousarray(mats[last].T))
     if spatial == 2:
-        out = _wrap(mats[0], None) @ out
+        out = autograd.from_numpy(mats[0]) @ out
     return out
 
 

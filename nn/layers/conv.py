@@ -67,11 +67,9 @@ class _ConvNd(Module):
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:
             shape = (out_channels, in_channels // groups) + self.kernel_size
-        dt = autograd.dtypes.to_dtype(dtype) if dtype is not None else \
-            autograd.get_default_dtype()
-        self.weight = Parameter(autograd.empty(shape, dtype=dt))
+        self.weight = Parameter(autograd.empty(shape, dtype=dtype))
         if bias:
-            self.bias = Parameter(autograd.empty(out_channels, dtype=dt))
+            self.bias = Parameter(autograd.empty(out_channels, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
