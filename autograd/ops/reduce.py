@@ -400,6 +400,41 @@ class Norm2(Op):
         return _restore(scale, shape, dims, keepdim) * x
 
 
+class NormP(Op):
+    r"""The p-norm :math:`y = (\sum_i |x_i|^p)^{1/p}` for a p other than 0, 1, 2 and +-inf.
+
+    Gradient (PyTorch's `norm_backward`):
+    :math:`\partial y/\partial x_i = \mathrm{sign}(x_i)\,|x_i|^{p-1} / y^{p-1}`, taken as 0
+    where y = 0 (the zero vector, where the composite `sum(|x|^p) ** (1/p)` gives 0 * inf =
+    NaN); for p < 1 it is written :math:`\mathrm{sign}(x_i)\,|x_i|^{p-1}\,y^{1-p}` with the
+    :math:`|x_i|^{p-1}` of a zero x_i taken as 0, so no division by zero happens either way.
+    """
+    backward_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p, dims=None, keepdim=False):
+        ctx.meta = (x.shape, p, dims, keepdim)
+        with np.errstate(divide="ignore"):  # p < 0: |0|^p = inf, whose 1/p-th power is 0
+            y = np.asarray(np.sum(np.abs(x) ** p, axis=dims, keepdims=keepdim) ** (1.0 / p))
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        shape, p, dims, keepdim = ctx.meta
+        xv = np.asarray(getattr(x, "_data", x))
+        y = _restore(y, shape, dims, keepdim)
+        g = _restore(g, shape, dims, keepdim)
+        absx = dual.abs(x)
+        if p < 1:  # |x_i|^(p-1) is infinite at x_i = 0, where the sign makes it 0
+            absx = dual.where(xv == 0, 1.0, absx)
+            return dual.sign(x) * dual.pow(absx, p - 1) * g * dual.pow(y, 1 - p)
+        yv = np.asarray(getattr(y, "_data", y))
+        scale = dual.where(yv == 0, 0.0, g / dual.pow(dual.where(yv == 0, 1.0, y), p - 1))
+        return dual.sign(x) * dual.pow(absx, p - 1) * scale
+
+
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The p-norm over `dim` (all elements when None): 'fro' and 2 (Euclidean), inf, -inf,
     0 (count of non-zeros), or any other number p: (sum |x|^p)^(1/p)."""
@@ -421,7 +456,13 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         return sum(input.sign().abs(), dims, keepdim)
     if p == 1:
         return sum(input.abs(), dims, keepdim)
-    return sum(input.abs() ** p, dims, keepdim) ** (1.0 / p)
+    shape = input._data.shape
+    empty = [d for d in (dims if dims is not None else range(len(shape))) if shape[d] == 0]
+    if p < 0 and empty:
+        where = f"dimension {empty[0]}, which is empty" if dim is not None else "an empty tensor"
+        raise RuntimeError(f"norm(): cannot compute the {p} norm over {where}: a negative p "
+                           f"has no identity (the norm of no elements); use p >= 0")
+    return NormP.apply(input, p=float(p), dims=dims, keepdim=keepdim)
 
 
 class LogSumExp(Op):
