@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from .cases import pad_args, unary
+from .cases import SPACED, pad_args, unary
 from .nn_registry import const, register_nn, seeded
 from .strategies import finite, positive, shapes, tensors
 
@@ -79,7 +79,7 @@ def _batch_norm_args(draw):
     training = draw(st.booleans())
     if training and shape[0] * int(np.prod(shape[2:])) < 2:
         shape = (2,) + shape[1:]
-    x = draw(tensors(shape=shape, unique=True))
+    x = draw(tensors(shape=shape, unique=True, elements=SPACED))
     stats = () if training else (
         draw(tensors(shape=(c,), requires_grad=False)),
         draw(tensors(shape=(c,), elements=positive(0.2, 2), requires_grad=False)))
@@ -105,7 +105,7 @@ def _instance_norm_args(draw):
     shape = draw(shapes(min_dims=3, max_dims=4, max_side=3).filter(
         lambda s: int(np.prod(s[2:])) >= 2))
     c = shape[1]
-    return (draw(tensors(shape=shape, unique=True)), draw(_opt(tensors(shape=(c,)))),
+    return (draw(tensors(shape=shape, unique=True, elements=SPACED)), draw(_opt(tensors(shape=(c,)))),
             draw(_opt(tensors(shape=(c,)))))
 
 
@@ -120,7 +120,7 @@ def _layer_norm_args(draw, bias=True):
     normalized = shape[len(shape) - k:]
     if int(np.prod(normalized)) < 2:
         shape, normalized = shape[:len(shape) - k] + (2,), (2,)
-    x = draw(tensors(shape=shape, unique=True))
+    x = draw(tensors(shape=shape, unique=True, elements=SPACED))
     out = (x, normalized, draw(_opt(tensors(shape=normalized))))
     return out + (draw(_opt(tensors(shape=normalized))),) if bias else out
 
@@ -138,7 +138,7 @@ def _group_norm_args(draw):
     shape = (draw(st.integers(1, 2)), c) + draw(shapes(max_dims=2, max_side=3))
     if (c // groups) * int(np.prod(shape[2:])) < 2:
         shape = shape + (2,)
-    return (draw(tensors(shape=shape, unique=True)), groups, draw(_opt(tensors(shape=(c,)))),
+    return (draw(tensors(shape=shape, unique=True, elements=SPACED)), groups, draw(_opt(tensors(shape=(c,)))),
             draw(_opt(tensors(shape=(c,)))))
 
 
@@ -202,7 +202,7 @@ def _embedding_bag_args(draw):
     ids = const(np.reshape(draw(st.lists(st.integers(0, num - 1), min_size=size,
                                          max_size=size)), shape), np.int64)
     psw = draw(_opt(tensors(shape=shape))) if mode == "sum" else None
-    return (ids, draw(tensors(shape=(num, dim), unique=True)), offsets, mode, psw, last,
+    return (ids, draw(tensors(shape=(num, dim), unique=True, elements=SPACED)), offsets, mode, psw, last,
             draw(_opt(st.integers(0, num - 1))))
 
 
@@ -281,7 +281,7 @@ def _pool_args(draw, spatial, dilated=True):
     # a window inside the padding only is the known bug of "max_pool1d[padding_window]"
     assume(all(_windows_touch_input(*a, ceil) for a in zip(sizes, k, stride or k, padding,
                                                             dilation)))
-    x = draw(tensors(shape=batch + (draw(st.integers(1, 2)),) + sizes, unique=True))
+    x = draw(tensors(shape=batch + (draw(st.integers(1, 2)),) + sizes, unique=True, elements=SPACED))
     return (x, k, stride, padding, dilation, ceil)
 
 
@@ -325,7 +325,7 @@ register_nn("avg_pool2d", lambda F, x, k, s, p, d, c, inc, div: F.avg_pool2d(
 def _adaptive_args(draw, spatial, allow_none=False):
     sizes = tuple(draw(st.integers(1, 5)) for _ in range(spatial))
     batch = draw(st.sampled_from([(), (1,), (2,)]))
-    x = draw(tensors(shape=batch + (draw(st.integers(1, 2)),) + sizes, unique=True))
+    x = draw(tensors(shape=batch + (draw(st.integers(1, 2)),) + sizes, unique=True, elements=SPACED))
     out = tuple(draw(st.integers(1, s + 1)) for s in sizes)
     if allow_none:
         out = tuple(draw(st.sampled_from([o, None])) for o in out)
@@ -357,7 +357,7 @@ def _unpool_args(draw, spatial):
     stride = draw(st.none() | st.tuples(*[st.integers(kk, kk + 1) for kk in k]))
     sizes = tuple(kk + draw(st.integers(0, 2)) for kk in k)
     batch = draw(st.sampled_from([(), (1,), (2,)]))
-    x = draw(tensors(shape=batch + (draw(st.integers(1, 2)),) + sizes, unique=True,
+    x = draw(tensors(shape=batch + (draw(st.integers(1, 2)),) + sizes, unique=True, elements=SPACED,
                      requires_grad=False))
     pooled = [(n - kk) // (s or kk) + 1 for n, kk, s in
               zip(x.shape[-spatial:], k, stride or k)]

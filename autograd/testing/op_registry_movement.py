@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .cases import (along_dim, binary, bool_mask, getitem_args, index_tensor, int_tensor,
-                    matrices, pad_args, unary)
+                    matrices, pad_args, SPACED, unary)
 from .op_registry import register
 from .strategies import axes, broadcastable_shapes, dims, finite, shapes, tensors
 
@@ -234,17 +234,17 @@ register("masked_scatter", lambda lib, x, m, s: x.masked_scatter(m, s),
 register("take", lambda lib, x, i: x.take(i),
          _then(_x(), lambda x: st.tuples(index_tensor(int(np.prod(x.shape)), 3))))
 register("sort", lambda lib, x, d, desc: x.sort(d, descending=desc)[0],
-         _then(_x(unique=True), lambda x: st.tuples(dims(x.ndim, allow_none=False,
+         _then(_x(unique=True, elements=SPACED), lambda x: st.tuples(dims(x.ndim, allow_none=False,
                                                          allow_tuple=False), st.booleans())))
 register("topk", lambda lib, x, k, d, big: x.topk(k, d, largest=big)[0],
-         _then(_x(min_dims=1, unique=True), lambda x: _dim(x).flatmap(lambda d: st.tuples(
+         _then(_x(min_dims=1, unique=True, elements=SPACED), lambda x: _dim(x).flatmap(lambda d: st.tuples(
              st.integers(0, x.shape[d]), st.just(d), st.booleans()))))
 register("kthvalue", lambda lib, x, k, d, keep: x.kthvalue(k, d, keep)[0],
-         _then(_x(min_dims=1, unique=True), lambda x: _dim(x).flatmap(lambda d: st.tuples(
+         _then(_x(min_dims=1, unique=True, elements=SPACED), lambda x: _dim(x).flatmap(lambda d: st.tuples(
              st.integers(1, x.shape[d]), st.just(d), st.booleans()))))
-register("median", lambda lib, x: x.median(), st.tuples(_x(unique=True)))
+register("median", lambda lib, x: x.median(), st.tuples(_x(unique=True, elements=SPACED)))
 register("median[dim]", lambda lib, x, d, keep: x.median(d, keep)[0],
-         _then(_x(min_dims=1, unique=True), lambda x: st.tuples(_dim(x), st.booleans())))
+         _then(_x(min_dims=1, unique=True, elements=SPACED), lambda x: st.tuples(_dim(x), st.booleans())))
 
 # ------------------------------------------------------------------ linear algebra
 
