@@ -21,12 +21,12 @@ version counters; reading `ctx.saved_tensors` after an in-place change raises an
 names the tensor and the op, and reading it after the graph was freed says to pass
 `retain_graph=True`.
 """
-import weakref
 
 import numpy as np
 
 from . import anomaly as _anomaly
 from . import grad_mode as _gm
+from . import graph_gc as _graph_gc
 
 __all__ = ["Node", "AccumulateGrad", "Function", "Op", "once_differentiable"]
 
@@ -133,7 +133,7 @@ def _edge(t):
     acc = ref() if ref is not None else None
     if acc is None:
         acc = AccumulateGrad(t)
-        t._acc = weakref.ref(acc)
+        t._acc = _graph_gc.track_leaf(acc)  # also tells the cycle collector a graph is alive
     return (acc, 0)
 
 

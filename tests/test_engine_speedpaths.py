@@ -139,3 +139,84 @@ def test_pow_edges_on_arrays_and_broadcasting():
     np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
     np.testing.assert_array_equal(a.grad.numpy(), ta.grad.numpy())
     np.testing.assert_array_equal(b.grad.numpy(), tb.grad.numpy())
+
+
+# ------------------------------------------------------------------ the cycle collector
+import gc  # noqa: E402
+import weakref  # noqa: E402
+
+from autograd import graph_gc  # noqa: E402
+
+
+def _chain(x, n=30):
+    y = x
+    for _ in range(n):
+        y = (y + 1.0) * 0.5
+        y = y.tanh()
+    return y
+
+
+def test_graphs_are_freed_by_reference_counting_alone():
+    """No reference cycles: with the collector off, dropping the graph frees every node."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        x = A.ones(3, requires_grad=True)
+        y = _chain(x * x)
+        nodes = [weakref.ref(y.grad_fn), weakref.ref(y.grad_fn.next_functions[0][0])]
+        acc = weakref.ref(x.grad_fn if x.grad_fn else (x * 1).grad_fn.next_functions[0][0])
+        del y
+        assert all(r() is None for r in nodes) and acc() is None
+        y = _chain(x)
+        y.sum().backward()  # backward too leaves nothing behind for the collector
+        del y
+        assert graph_gc.live_graphs() == 0
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_full_collections_are_rarer_only_while_a_graph_is_alive():
+    base = gc.get_threshold()
+    x = A.ones(3, requires_grad=True)
+    y = _chain(x)
+    assert gc.get_threshold() == (base[0], base[1], base[2] * graph_gc.FACTOR)
+    z = _chain(A.ones(2, requires_grad=True))  # a second graph: still raised once
+    assert gc.get_threshold()[2] == base[2] * graph_gc.FACTOR
+    del y
+    assert gc.get_threshold()[2] == base[2] * graph_gc.FACTOR
+    z.sum().backward()
+    del z
+    assert gc.get_threshold() == base and graph_gc.live_graphs() == 0
+
+
+def test_a_threshold_the_program_sets_meanwhile_is_kept():
+    base = gc.get_threshold()
+    try:
+        y = _chain(A.ones(3, requires_grad=True))
+        gc.set_threshold(500, 5, 5)
+        del y
+        assert gc.get_threshold() == (500, 5, 5)
+    finally:
+        gc.set_threshold(*base)
+
+
+def test_memory_returns_to_baseline_after_backward():
+    """Nothing of a graph outlives its backward. (The interpreter keeps freed tuples for
+    reuse, traced as still allocated; a full collection empties those free lists.)"""
+    import tracemalloc
+    x0 = np.ones((4, 4), dtype=np.float32)
+    tracemalloc.start()
+    try:
+        for _ in range(2):
+            _chain(A.tensor(x0, requires_grad=True), 300).sum().backward()
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        x = A.tensor(x0, requires_grad=True)
+        _chain(x, 300).sum().backward()
+        del x
+        gc.collect()  # only to empty the free lists (a full collection does), as before
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after - before < 4096
