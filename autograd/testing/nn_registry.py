@@ -248,11 +248,12 @@ register_nn("hinge_embedding_loss", lambda F, x, y, m, r: F.hinge_embedding_loss
 def _triplet_args(draw):
     batch = draw(st.sampled_from([(), (1,), (3,)]))
     dim = draw(st.integers(1, 3))
-    # positive and negative differ from the anchor in every coordinate: a distance at (or
-    # within eps of) 0 is a kink of the norm
+    # anchor, positive and negative differ pairwise in every coordinate (p = a - d1,
+    # n = p - d2 with d1, d2 > 0): a distance at (or within eps of) 0 is a kink of the norm
     a = draw(tensors(shape=batch + (dim,)))
-    p, n = (Tensor._wrap(a._data - draw(tensors(shape=batch + (dim,), elements=away_from(
-        0, margin=0.2), requires_grad=False))._data, None).requires_grad_() for _ in range(2))
+    d1, d2 = (draw(tensors(shape=batch + (dim,), elements=positive(0.2, 1.5),
+                           requires_grad=False))._data for _ in range(2))
+    p, n = (Tensor._wrap(v, None).requires_grad_() for v in (a._data - d1, a._data - d1 - d2))
     return (a, p, n, draw(st.sampled_from([1.0, 0.5])), draw(st.sampled_from([2, 1, 3])),
             draw(st.booleans()), draw(_REDUCTION))
 
