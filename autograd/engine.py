@@ -183,10 +183,11 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
 
 def _walk(ready, buffer, deps, wanted, targets, captured, retain_graph, create_graph, anomaly):
     """Run the nodes in `ready` and, as their consumers finish, the nodes they feed."""
+    pop, push, take = ready.pop, ready.append, buffer.pop
     with _gm.set_grad_enabled(create_graph):
         while ready:
-            node = ready.pop()
-            grad = buffer.pop(node, None)
+            node = pop()
+            grad = take(node, None)
             edges = node.next_functions
             if grad is not None:
                 if node._pre_hooks:
@@ -216,14 +217,14 @@ def _walk(ready, buffer, deps, wanted, targets, captured, retain_graph, create_g
                     left = deps[parent] - 1
                     deps[parent] = left
                     if not left:
-                        ready.append(parent)
+                        push(parent)
             else:
                 for parent, _ in edges:
                     if parent is not None:
                         left = deps[parent] - 1
                         deps[parent] = left
                         if not left:
-                            ready.append(parent)
+                            push(parent)
 
 
 def as_grad_array(grad, like):

@@ -184,11 +184,19 @@ class _ContextMixin:
                     f"backward through the graph again.")
             return ()
         tensors = self._as_tensors
-        if not tensors and len(saved) == 1:  # the common case, unrolled
-            entry = saved[0]
-            vc = entry[2]
-            if vc is None or vc[0] == entry[3]:
-                return (entry[0],)
+        if not tensors:  # the common cases, unrolled: unchanged since saved (or constants)
+            n = len(saved)
+            if n == 1:
+                e0 = saved[0]
+                vc = e0[2]
+                if vc is None or vc[0] == e0[3]:
+                    return (e0[0],)
+            elif n == 2:
+                e0, e1 = saved
+                vc0 = e0[2]
+                vc1 = e1[2]
+                if (vc0 is None or vc0[0] == e0[3]) and (vc1 is None or vc1[0] == e1[3]):
+                    return (e0[0], e1[0])
         out = []
         for entry in saved:
             vc = entry[2]
@@ -389,6 +397,7 @@ class Op(metaclass=_FunctionMeta):
     """
     _node_base = OpNode
     differentiable = True
+    number_as_array = False  # a Python-number operand may reach forward as a 0-d array
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -470,7 +479,15 @@ def apply2(cls, a, b, kwargs=None):
     node._saved = None
     node.needs_input_grad = _NEEDS2[ga][gb]
     xa = a._data if ta else a
-    xb = b._data if tb else b
+    if tb:
+        xb = b._data
+    elif cls.number_as_array and ta and (b.__class__ is float or b.__class__ is int) and \
+            xa.dtype.kind == "f":
+        xb = _CONSTANTS.get((b, xa.dtype))
+        if xb is None:
+            xb = _constant(b, xa.dtype)
+    else:
+        xb = b
     y = y0 = cls.forward(node, xa, xb, **kwargs) if kwargs else cls.forward(node, xa, xb)
     if y.__class__ is not _ndarray:  # a 0-d result comes back as a NumPy scalar
         y = _asarray(y)
@@ -498,10 +515,37 @@ def apply2(cls, a, b, kwargs=None):
                             (xa, a, a._vc, a._vc[0]) if ta and v is xa else
                             (xb, b, b._vc, b._vc[0]) if tb and v is xb else
                             (y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
+                            (v, None, None, 0) if v is xb or v is xa else  # a number operand
                             _saved_entry(v, (a, b), out) for v in saved)
     if _anomaly.state.enabled:
         _anomaly_forward(node, y)
     return out
+
+
+_CONSTANTS = {}  # (number, dtype) -> read-only 0-d array, filled by _constant
+
+
+def _constant(v, dtype):
+    """The Python number `v` as a read-only 0-d array of the floating `dtype` (cached).
+
+    For `+ - * /` with a float tensor this computes exactly what the number itself gives
+    (NumPy casts it to the tensor's dtype either way), but NumPy's handling of a Python
+    number costs about as much as the arithmetic on a small array. Zeros (0.0 and -0.0 are
+    equal keys), NaN (never equal to itself) and values the dtype cannot hold stay numbers."""
+    key = (v, dtype)
+    c = _CONSTANTS.get(key)
+    if c is None:
+        if not v or v != v:
+            return v
+        with np.errstate(over="ignore"):
+            c = np.array(v, dtype=dtype)
+        if not np.isfinite(c):
+            return v
+        c.flags.writeable = False
+        if len(_CONSTANTS) >= 256:
+            _CONSTANTS.clear()
+        _CONSTANTS[key] = c
+    return c
 
 
 def _saved_entry(v, inputs, out):

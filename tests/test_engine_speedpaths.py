@@ -220,3 +220,43 @@ def test_memory_returns_to_baseline_after_backward():
     finally:
         tracemalloc.stop()
     assert after - before < 4096
+
+
+# ------------------------------------------------------------------ number operands as arrays
+@pytest.mark.parametrize("dtype", [A.float16, A.float32, A.float64])
+@pytest.mark.parametrize("number", [0.5, -3, 2 ** 40, 1e-30, 0.0, -0.0, math.nan, math.inf,
+                                    1e39])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv"])
+def test_a_number_operand_gives_what_numpy_gives_for_the_number(dtype, number, op):
+    import operator
+    x0 = np.array([[1.5, -2.0, 0.0], [3.0, -0.0, 7.25]], dtype=dtype.np)
+    x = A.tensor(x0, requires_grad=True)
+    f = getattr(operator, op)
+    with np.errstate(all="ignore"):
+        y = f(x, number)
+        expected = f(x0, number)
+        y.sum().backward()
+    assert y.dtype == dtype and y.grad_fn.name() == {"add": "AddBackward0",
+                                                      "sub": "SubBackward0",
+                                                      "mul": "MulBackward0",
+                                                      "truediv": "DivBackward0"}[op]
+    np.testing.assert_array_equal(y.detach().numpy(), expected)
+    np.testing.assert_array_equal(np.signbit(y.detach().numpy()), np.signbit(expected))
+    g = {"add": 1.0, "sub": 1.0}.get(op)
+    with np.errstate(all="ignore"):
+        grad = np.ones_like(x0) * (g if g is not None else
+                                   (np.asarray(number, dtype.np) if op == "mul" else
+                                    1 / np.asarray(number, dtype.np)))
+    np.testing.assert_array_equal(x.grad.numpy(), grad)
+
+
+def test_cached_number_arrays_are_read_only():
+    from autograd import function
+    x = A.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    (g,) = A.grad(y.sum(), x, create_graph=True)
+    assert g.tolist() == [3.0, 3.0]
+    cached = function._CONSTANTS[(3.0, np.dtype(np.float32))]
+    with pytest.raises(ValueError):
+        cached[...] = 7.0
+    assert (A.tensor([1.0, 1.0]) * 3.0).tolist() == [3.0, 3.0]
