@@ -1,7 +1,7 @@
 """`Adadelta`: step sizes from running averages of squared gradients and squared updates."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_nonneg,
+from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_lr, _check_nonneg,
                         _check_unsupported, _evaluate_closure, _new_step, _to_scalar,
                         _zeros_like)
 
@@ -76,13 +76,13 @@ class Adadelta(Optimizer):
                     g = g + weight_decay * param
                 square_avg = state["square_avg"].data
                 acc_delta = state["acc_delta"].data
-                tmp = g * g
+                tmp = _array(g * g)
                 tmp *= 1 - rho
                 square_avg *= rho
                 square_avg += tmp
-                std = square_avg + eps
+                std = _array(square_avg + eps)
                 np.sqrt(std, out=std)
-                delta = acc_delta + eps
+                delta = _array(acc_delta + eps)
                 np.sqrt(delta, out=delta)
                 delta /= std
                 delta *= g

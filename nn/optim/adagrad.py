@@ -1,7 +1,7 @@
 """`Adagrad`: per-coordinate learning rates from the sum of squared gradients."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_nonneg,
+from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_lr, _check_nonneg,
                         _check_unsupported, _evaluate_closure, _new_step, _state_tensor,
                         _to_scalar)
 
@@ -87,7 +87,7 @@ class Adagrad(Optimizer):
                     g = g + weight_decay * param
                 clr = lr / (1 + (step - 1) * lr_decay)
                 state_sum = state["sum"].data
-                tmp = g * g
+                tmp = _array(g * g)
                 state_sum += tmp
                 np.sqrt(state_sum, out=tmp)
                 tmp += eps

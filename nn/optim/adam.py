@@ -1,7 +1,7 @@
 """`Adam` and `AdamW`: adaptive moment estimation, with L2 or decoupled weight decay."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_betas, _check_lr,
+from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_betas, _check_lr,
                         _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
                         _new_step, _to_scalar, _zeros_like)
 
@@ -101,7 +101,7 @@ class Adam(Optimizer):
                         g = g + weight_decay * param
                 exp_avg = state["exp_avg"].data
                 exp_avg_sq = state["exp_avg_sq"].data
-                tmp = np.subtract(g, exp_avg)          # lerp towards g by (1 - beta1)
+                tmp = _array(np.subtract(g, exp_avg))  # lerp towards g by (1 - beta1)
                 tmp *= one_minus_beta1
                 exp_avg += tmp
                 exp_avg_sq *= beta2

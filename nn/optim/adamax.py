@@ -1,7 +1,7 @@
 """`Adamax`: Adam with the infinity norm in place of the second moment."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_betas, _check_lr,
+from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_betas, _check_lr,
                         _check_nonneg, _check_unsupported, _evaluate_closure, _new_step,
                         _to_scalar, _zeros_like)
 
@@ -74,7 +74,7 @@ class Adamax(Optimizer):
                     g = g + weight_decay * param
                 exp_avg = state["exp_avg"].data
                 exp_inf = state["exp_inf"].data
-                tmp = g - exp_avg
+                tmp = _array(g - exp_avg)
                 tmp *= 1 - beta1
                 exp_avg += tmp
                 np.abs(g, out=tmp)

@@ -3,7 +3,7 @@ import numpy as np
 
 import autograd
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_betas, _check_lr,
+from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_betas, _check_lr,
                         _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
                         _new_step, _scalar_dtype, _to_scalar, _zeros_like)
 
@@ -102,14 +102,14 @@ class NAdam(Optimizer):
                 mu_product_next = mu_product * mu_next
                 exp_avg = state["exp_avg"].data
                 exp_avg_sq = state["exp_avg_sq"].data
-                tmp = g - exp_avg
+                tmp = _array(g - exp_avg)
                 tmp *= 1 - beta1
                 exp_avg += tmp
                 np.multiply(g, g, out=tmp)
                 tmp *= 1 - beta2
                 exp_avg_sq *= beta2
                 exp_avg_sq += tmp
-                denom = exp_avg_sq / bias_correction2
+                denom = _array(exp_avg_sq / bias_correction2)
                 np.sqrt(denom, out=denom)
                 denom += eps
                 np.divide(g, denom, out=tmp)

@@ -40,6 +40,12 @@ def _state_tensor(arr):
     return autograd.from_numpy(np.asarray(arr))
 
 
+def _array(x):
+    """`x` as an ndarray: NumPy's arithmetic on 0-d arrays gives scalars, which `out=` and
+    in-place operators cannot write into (a scratch array of a 0-d parameter)."""
+    return x if x.__class__ is np.ndarray else np.asarray(x)
+
+
 def _add_to_param(p, update):
     """`p += update`, where `update` is a scratch array of p's shape (it is overwritten): the
     sum is formed in `update` and stored with the public in-place `p.copy_` under `no_grad`,

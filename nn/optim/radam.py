@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_betas, _check_lr,
+from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_betas, _check_lr,
                         _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
                         _new_step, _to_scalar, _zeros_like)
 
@@ -90,7 +90,7 @@ class RAdam(Optimizer):
                         g = g + weight_decay * param
                 exp_avg = state["exp_avg"].data
                 exp_avg_sq = state["exp_avg_sq"].data
-                tmp = g - exp_avg
+                tmp = _array(g - exp_avg)
                 tmp *= 1 - beta1
                 exp_avg += tmp
                 np.multiply(g, g, out=tmp)
@@ -99,7 +99,7 @@ class RAdam(Optimizer):
                 exp_avg_sq += tmp
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
-                update = exp_avg / bias_correction1
+                update = _array(exp_avg / bias_correction1)
                 update *= -lr                        # the negated step, added to the parameter
                 rho_inf = 2 / (1 - beta2) - 1
                 rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2

@@ -1,7 +1,7 @@
 """`RMSprop`: gradients scaled by a running root-mean-square of their history."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_nonneg,
+from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_lr, _check_nonneg,
                         _check_unsupported, _evaluate_closure, _new_step, _to_scalar,
                         _zeros_like)
 
@@ -87,7 +87,7 @@ class RMSprop(Optimizer):
                 if weight_decay != 0:
                     g = g + weight_decay * param
                 square_avg = state["square_avg"].data
-                avg = g * g
+                avg = _array(g * g)
                 avg *= 1 - alpha
                 square_avg *= alpha
                 square_avg += avg
