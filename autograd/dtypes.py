@@ -16,7 +16,7 @@ import numpy as np
 
 __all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
            "uint8", "bool", "half", "float", "double", "short", "int", "long",
-           "set_default_dtype", "get_default_dtype", "to_numpy_dtype", "from_numpy_dtype",
+           "set_default_dtype", "get_default_dtype", "to_dtype", "to_numpy_dtype", "from_numpy_dtype",
            "promote_types", "can_cast", "finfo", "iinfo"]
 
 
@@ -86,7 +86,9 @@ def from_numpy_dtype(np_dtype):
 
 
 def to_dtype(d):
-    """Accept a glassgrad dtype, a NumPy dtype or type, or a name like 'float32'."""
+    """The glassgrad dtype for `d`: a glassgrad dtype, a NumPy dtype or type, a name like
+    "float32", or Python's float/int/bool (float: the default dtype). Public, so that code
+    built on autograd (nn among it) can accept every spelling PyTorch users write."""
     if d.__class__ is dtype:
         return d
     if isinstance(d, str) and d in _BY_NAME:

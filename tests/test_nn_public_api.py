@@ -114,16 +114,7 @@ def _violations(source):
     return found
 
 
-# nn/module.py and nn/utils/summary.py call `autograd.dtypes.to_dtype`, which dtypes.__all__
-# does not list (neither file is this test's owner's to change; see the report of the
-# public-API audit). strict: once to_dtype is exported or the calls go, these XPASS and fail,
-# and the marks must go.
-KNOWN = {"module.py", "utils/summary.py"}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(
-    strict=True, reason="autograd.dtypes.to_dtype is not in autograd.dtypes.__all__"))
-    if p in KNOWN else p for p in NN_FILES])
+@pytest.mark.parametrize("path", NN_FILES)
 def test_nn_uses_only_the_public_autograd_api(path):
     found = _violations((NN_ROOT / path).read_text())
     assert not found, f"nn/{path} uses autograd internals: " + \
@@ -141,7 +132,7 @@ def test_nn_uses_only_the_public_autograd_api(path):
     ("n = t._data.shape[0]", "._data"),
     ("autograd.engine.backward(t)", "autograd.engine"),
     ("autograd.random.default_generator.np", None),
-    ("autograd.dtypes.to_dtype('float32')", "autograd.dtypes.to_dtype"),
+    ("autograd.dtypes.np.float32", "autograd.dtypes.np"),
     ("autograd.random._jsonable({})", "autograd.random._jsonable"),
     ("autograd.random.rng().random(3)", None),
     ("autograd.from_numpy(a); autograd.no_grad(); t.data; t.numpy()", None),
