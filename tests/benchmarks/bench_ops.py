@@ -94,8 +94,11 @@ def run(n_ops=1000, repeats=30, scaling=(1_000, 10_000, 100_000)):
         result["speedup_vs_pytorch"] = per_op["pytorch"] / per_op["glassgrad"]
     result["overhead_over_numpy_us"] = per_op["glassgrad"] - per_op[
         "numpy (hand-written backward)"]
-    result["scaling_us_per_op"] = {n: _best(lambda: chain_glassgrad(n, x0), 3 if n < 50_000
-                                            else 1) / n * 1e6 for n in scaling}
+    # Minimum of several runs per size (10 for small graphs, at least 2): one run can meet a
+    # full collection of the whole process's objects, which would say nothing about n.
+    result["scaling_us_per_op"] = {n: _best(lambda: chain_glassgrad(n, x0),
+                                            max(2, min(10, 200_000 // n))) / n * 1e6
+                                   for n in scaling}
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
