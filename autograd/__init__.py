@@ -27,6 +27,7 @@ from .ops.inplace import copy_  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 from .function import Function as _F  # noqa: F401
 from . import random  # noqa: F401
+from . import graph  # noqa: F401
 from .serialization import CheckpointError, load, save  # noqa: F401
 from .tensor import tensor  # noqa: F401,E402  (the factory, not the module)
 

@@ -22,10 +22,10 @@ import nn
 NN_ROOT = pathlib.Path(nn.__file__).parent
 NN_FILES = sorted(str(p.relative_to(NN_ROOT)) for p in NN_ROOT.rglob("*.py"))
 
-# The submodules autograd/__init__.py exposes by name (`from . import dtypes`, `random`,
-# `scalar`; `viz` and `testing` load on first use). The others (function, engine, ops,
+# The submodules autograd/__init__.py exposes by name (`from . import dtypes`, `graph`,
+# `random`, `scalar`; `viz` and `testing` load on first use). The others (function, engine, ops,
 # tensor, tensor_methods, factories, ...) are the implementation.
-PUBLIC_MODULES = ("dtypes", "random", "scalar", "testing", "viz")
+PUBLIC_MODULES = ("dtypes", "graph", "random", "scalar", "testing", "viz")
 
 
 def _private(name):

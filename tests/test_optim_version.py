@@ -55,3 +55,12 @@ def test_zero_grad_in_place_and_clipping_bump_the_gradients_version():
         change()
         assert p.grad._version > version
     assert p.grad.abs().sum().item() == 0
+
+
+def test_increment_version_takes_a_tensor_or_an_iterable_and_refuses_others():
+    a, b = autograd.zeros(2), autograd.zeros(3)
+    autograd.graph.increment_version(a)
+    autograd.graph.increment_version([a, b])
+    assert (a._version, b._version) == (2, 1)
+    with pytest.raises(TypeError, match="expected a Tensor or an iterable of Tensors"):
+        autograd.graph.increment_version([a, 3])

@@ -4,9 +4,9 @@ An optimizer holds `param_groups` (a list of dicts: the tensors under `'params'`
 hyperparameters that apply to them) and `state` (a dict from parameter tensor to that
 parameter's buffers). Subclasses define `step(closure=None)`, which reads each parameter's
 `.grad` and updates the parameter's NumPy array in place. The update touches only arrays, so
-nothing is recorded for autograd; its last write goes through the public in-place
-`Tensor.copy_` under `no_grad` (`_add_to_param`), which bumps the tensor's version as PyTorch's
-`param.add_` does, so the engine can tell that a tensor saved for backward was changed.
+nothing is recorded for autograd; `autograd.graph.increment_version` then bumps the tensor's
+version (`_add_to_param`), as PyTorch's `param.add_` does, so the engine can tell that a tensor
+saved for backward was changed.
 
 `state_dict()` / `load_state_dict()` use PyTorch's layout: state keyed by the parameter's
 integer position (counting through the groups in order), and each group's `'params'` a list of
@@ -47,17 +47,12 @@ def _array(x):
 
 
 def _add_to_param(p, update):
-    """`p += update`, where `update` is a scratch array of p's shape (it is overwritten): the
-    sum is formed in `update` and stored with the public in-place `p.copy_` under `no_grad`,
-    which bumps p's version counter as PyTorch's in-place update does, so a value of p saved
-    for backward before the step is reported as modified. (`p.add_(update)` would bump it as
-    well, but allocates its result: one parameter-sized array more at the step's peak.)"""
-    if isinstance(update, np.ndarray):
-        np.add(update, p.data, out=update)
-    else:  # the 0-d case, where NumPy gives scalars
-        update = np.asarray(update + p.data)
-    with autograd.no_grad():
-        p.copy_(autograd.from_numpy(update))
+    """`p += update` on p's NumPy array, then `autograd.graph.increment_version(p)`, as
+    PyTorch's in-place update bumps the version: a value of p saved for backward before the
+    step is reported as modified."""
+    param = p.data
+    param += update
+    autograd.graph.increment_version(p)
 
 
 def _to_scalar(value):
