@@ -292,8 +292,12 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[0-9])(?=[A-Z][a-z])")
 
 def short_op_name(node):
     """The forward operation's name, PyTorch's function name where there is one:
-    `MulBackward0` -> `mul`, `NllLossBackward0` -> `nll_loss`, `_LinearBackward` -> `linear`,
+    `MulBackward0` -> `mul`, `NllLossBackward0` -> `nll_loss`, linear's `AddmmBackward0` ->
+    `linear` (a Function's `op_name` when it sets one),
     `Log10Backward0` -> `log10`; a name that is not CamelCase is kept as it is."""
+    fn_name = getattr(getattr(node, "_fn", None), "op_name", None)
+    if fn_name:  # a Function that names its forward (nn.functional.linear's AddmmBackward0)
+        return fn_name
     name = node.name()
     for suffix in ("Backward0", "Backward1", "Backward2", "Backward"):
         if name.endswith(suffix) and len(name) > len(suffix):

@@ -61,7 +61,17 @@ def _check_linear(input, weight, bias):
 
 
 class _Linear(autograd.Function):
-    """y = x W^T + b in one node. backward: dx = g W, dW = g^T x, db = sum of g over rows."""
+    """y = x W^T + b in one node. backward: dx = g W, dW = g^T x, db = sum of g over rows.
+
+    The node is named as PyTorch's for a 2-D input: `AddmmBackward0` (with a bias; PyTorch's
+    linear is `addmm(b, x, W.t())`), `MmBackward0` without one (`_LinearNoBias`). For other
+    ranks PyTorch flattens the input to 2-D, and its top node is the view back
+    (`ViewBackward0`, `UnsafeViewBackward0`, `SqueezeBackward4` for a 1-D input) over the
+    same Addmm/Mm node; glassgrad keeps one node for all ranks (no reshape nodes to run in
+    backward), named by that matrix product.
+    """
+    backward_name = "AddmmBackward0"
+    op_name = "linear"  # the function the forward view of autograd.viz names
 
     @staticmethod
     def forward(ctx, x, weight, bias):
@@ -88,6 +98,11 @@ class _Linear(autograd.Function):
         return gx, gw, gb
 
 
+class _LinearNoBias(_Linear):
+    """`_Linear` without a bias: PyTorch's `mm(x, W.t())` node."""
+    backward_name = "MmBackward0"
+
+
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias, for input (*, in_features), weight (out_features,
     in_features) and bias (out_features,)."""
@@ -95,7 +110,7 @@ def linear(input, weight, bias=None):
     if weight.ndim == 1:
         out = input @ weight
         return out + bias if bias is not None else out
-    return _Linear.apply(input, weight, bias)
+    return (_Linear if bias is not None else _LinearNoBias).apply(input, weight, bias)
 
 
 def bilinear(input1, input2, weight, bias=None):
