@@ -260,3 +260,16 @@ def test_cached_number_arrays_are_read_only():
     with pytest.raises(ValueError):
         cached[...] = 7.0
     assert (A.tensor([1.0, 1.0]) * 3.0).tolist() == [3.0, 3.0]
+
+
+# ------------------------------------------------------------------ relu, div at their edges
+def test_relu_matches_torch_at_minus_zero_and_nan():
+    """relu(-0.0) is -0.0 and relu(NaN) passes its gradient, as PyTorch's threshold."""
+    assert _mismatches(lambda x: x.relu(), [(x,) for x in SPECIAL]) == []
+    assert A.relu(A.tensor([-1, 0, 3], dtype=A.int32)).dtype == A.int32
+
+
+def test_div_gradient_of_the_divisor_does_not_overflow():
+    """d(a/b)/db = -g (a/b)/b: at b = 1e300 it is -1e-300, not -a/inf = -0."""
+    points = [(a, b) for a in SPECIAL for b in SPECIAL]
+    assert _mismatches(lambda a, b: a / b, points) == []

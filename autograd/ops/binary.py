@@ -235,7 +235,8 @@ class Div(BinaryOp):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        return _reduce_grads(ctx, g / b if na else None, -g * a / (b * b) if nb else None)
+        # d/db as PyTorch writes it, -g * ((a / b) / b): b * b would overflow for |b| > 1e154
+        return _reduce_grads(ctx, g / b if na else None, -g * ((a / b) / b) if nb else None)
 
 
 def power(a, b):

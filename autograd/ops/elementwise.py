@@ -148,19 +148,20 @@ Frac, frac = _unary("Frac", "FracBackward0", lambda x: x - np.trunc(x), lambda g
 
 
 class Relu(Op):
-    """relu(x) = max(x, 0); the gradient passes where the output is positive."""
+    """relu(x) = max(x, 0); the gradient passes where the output is not <= 0. As PyTorch,
+    -0 and NaN pass through unchanged, and so does the gradient at NaN."""
     backward_name = "ReluBackward0"
 
     @staticmethod
     def forward(ctx, x):
-        y = np.maximum(x, 0)
+        y = np.where(x < 0, 0, x)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * (y > 0)
+        return g * ~(y <= 0)
 
 
 def relu(input):
