@@ -300,6 +300,8 @@ def _has_duplicates(idx, shape):
     return np.unique(picked).size != np.size(picked)
 
 
+# the value has the shape of x[index] in PyTorch's rules (glassgrad's getitem), which put
+# the integers of a mixed index before its arrays, unlike NumPy
 register("setitem", _setitem, getitem_args().flatmap(lambda a: st.tuples(
-    st.just(a[0]), st.just(a[1]), tensors(shape=np.zeros(tuple(a[0].shape))[a[1]].shape)))
+    st.just(a[0]), st.just(a[1]), tensors(shape=tuple(a[0].detach()[a[1]].shape))))
     .filter(lambda a: not _has_duplicates(a[1], tuple(a[0].shape))))
