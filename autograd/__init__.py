@@ -28,6 +28,7 @@ from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 from .function import Function as _F  # noqa: F401
 from . import random  # noqa: F401
 from . import graph  # noqa: F401
+from . import autograd  # noqa: F401,E402  (torch.autograd's namespace: autograd.autograd.grad, ...)
 from .serialization import CheckpointError, load, save  # noqa: F401
 from .tensor import tensor  # noqa: F401,E402  (the factory, not the module)
 
