@@ -445,8 +445,6 @@ def _hard_gumbel(F, x, d):
 register_nn("gumbel_softmax[hard]", _hard_gumbel, along_dim(min_dims=1),
             checks=("grad_meta", "inputs_unchanged"), parity=False)
 register_nn("gumbel_softmax[hard,0-d]", _hard_gumbel, along_dim(min_dims=0, max_dims=0),
-            checks=("grad_meta", "inputs_unchanged"), parity=False,
-            known_bug="gumbel_softmax(x, hard=True, dim=0) on a 0-d x raises IndexError "
-                      "(scatter of the one-hot); PyTorch returns a 0-d tensor (reported)")
+            checks=("grad_meta", "inputs_unchanged"), parity=False)
 
 from . import nn_registry_layers  # noqa: E402,F401  (registers layers, conv, pooling, vision)

@@ -307,11 +307,7 @@ for _n in (1, 2):
             getattr(F, f"max_pool{n}d")(x, k, s, p, d, ceil_mode=c, return_indices=True)))(_n))
 register_nn("max_pool1d[padding_window]", lambda F, x, d: F.max_pool1d(x, 2, 1, 1, d),
             st.tuples(tensors(shape=st.sampled_from([(1, 1), (2, 1, 1)])), st.just(2)),
-            op="max_pool1d", parity=False,
-            known_bug="max_pool1d(x, 2, stride=1, padding=1, dilation=2) on a length-1 x: "
-                      "the window holds padding only, forward gives -inf with index -1 "
-                      "(PyTorch: -inf, a zero gradient) and backward raises ValueError from "
-                      "np.bincount (negative index) (reported)")
+            op="max_pool1d", parity=False)
 register_nn("avg_pool1d", lambda F, x, k, s, p, d, c, inc: F.avg_pool1d(
     x, k, s, p, ceil_mode=c, count_include_pad=inc),
     _pool_args(1, dilated=False).flatmap(lambda a: st.tuples(*map(st.just, a), st.booleans())))

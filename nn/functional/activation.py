@@ -495,6 +495,9 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     y_soft = ((logits + _array(gumbels, logits)) / tau).softmax(dim)
     if not hard:
         return y_soft
-    index = y_soft.detach().argmax(dim, keepdim=True)
-    y_hard = autograd.zeros_like(logits).scatter(dim, index, 1.0)
+    if logits.ndim == 0:  # one element: its one-hot is 1 (scatter needs a dimension)
+        y_hard = autograd.ones_like(logits)
+    else:
+        index = y_soft.detach().argmax(dim, keepdim=True)
+        y_hard = autograd.zeros_like(logits).scatter(dim, index, 1.0)
     return y_hard - y_soft.detach() + y_soft

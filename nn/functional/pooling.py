@@ -190,9 +190,42 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, spatial,
     index = base.reshape(1, -1) + offsets[first.reshape(n * c, oh * ow)]
     values = values.reshape(n * c, oh * ow)
     disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(stride, dil, kernel))
-    out = GatherPlanes.apply(x, index, (n, c, oh, ow), values, disjoint)
+    padding_only = _padding_only_windows(first.reshape(n * c, oh, ow), (h, w), kernel, stride,
+                                         pads, dil) if any(d > 1 for d in dil) else None
+    if padding_only is None:
+        out = GatherPlanes.apply(x, index, (n, c, oh, ow), values, disjoint)
+    else:  # no input element to take the gradient: gather a stand-in, then mask it off
+        keep = ~padding_only.reshape(n * c, oh * ow)
+        out = GatherPlanes.apply(x, np.where(keep, index, 0), (n, c, oh, ow), values, False)
+        out = autograd.where(autograd.from_numpy(keep.reshape(n, c, oh, ow)), out,
+                             float(_fill_value(arr.dtype)))
+        index = np.where(keep, index, _first_position_index((h, w), (oh, ow), stride, pads,
+                                                            dil).reshape(1, -1))
     indices = autograd.from_numpy(index.reshape(n, c, oh, ow))
     return _finish(out, spatial, unbatched), _finish(indices, spatial, unbatched)
+
+
+def _padding_only_windows(first, size, kernel, stride, pads, dil):
+    """Where the chosen window position `first` (N*C, OH, OW) lies in the padding, which
+    happens only when a dilated window holds no input element at all (its value is then
+    -inf): a boolean (N*C, OH, OW) array, or None when every window took an input element.
+    (Without dilation PyTorch's limit padding <= kernel_size / 2 keeps one in every window.)"""
+    oh, ow = first.shape[1:]
+    row = (np.arange(oh) * stride[0] - pads[0])[:, None] + (first // kernel[1]) * dil[0]
+    col = (np.arange(ow) * stride[1] - pads[1]) + (first % kernel[1]) * dil[1]
+    outside = (row < 0) | (row >= size[0]) | (col < 0) | (col >= size[1])
+    return outside if outside.any() else None
+
+
+def _first_position_index(size, out_size, stride, pads, dil):
+    """The index PyTorch reports for a window of padding only: its first position moved by
+    whole dilation steps to a non-negative row and column, flattened as row * W + column
+    (it may lie past the input, as PyTorch's does). (OH, OW) integers."""
+    starts = []
+    for o, s, p, d in zip(out_size, stride, pads, dil):
+        start = np.arange(o) * s - p
+        starts.append(np.where(start < 0, start + (-start + d - 1) // d * d, start))
+    return starts[0][:, None] * size[1] + starts[1]
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
