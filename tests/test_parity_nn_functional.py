@@ -72,21 +72,12 @@ _INVALID = {
 }
 
 
-# Reported differences, each expected to fail (strict) until the function is fixed.
-_KNOWN_BUGS = {
-    "linear[1d_weight_with_bias]": "linear accepts a 1-D weight with a bias; PyTorch raises "
-                                   "RuntimeError('mat2 must be a matrix, got 1-D tensor')",
-    "pad[crop_beyond_size]": "pad(x of shape (3,), (-2, -2)) returns an empty tensor whose "
-                             "backward gives a gradient of shape (4,); PyTorch raises "
-                             "RuntimeError (narrow(): length must be non-negative)",
-}
 _INVALID["pad[crop_beyond_size]"] = (st.tuples(_t(3)), lambda F, x: F.pad(x, (-2, -2)))
 _INVALID["linear[1d_weight_with_bias]"] = (st.tuples(_t(2, 3), _t(3), _t()),
                                            lambda F, x, w, b: F.linear(x, w, b))
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason=_KNOWN_BUGS[n])) if n in _KNOWN_BUGS else n for n in sorted(_INVALID)])
+@pytest.mark.parametrize("name", sorted(_INVALID))
 def test_invalid_inputs_raise_like_torch(name):
     strategy, call = _INVALID[name]
 

@@ -587,6 +587,12 @@ def pad(input, pad, mode="constant", value=None):
     if n > nd:
         raise RuntimeError(f"pad: padding length ({len(pad)}) is too large for a {nd}-D input")
     widths = [(0, 0)] * (nd - n) + [(pad[2 * i], pad[2 * i + 1]) for i in range(n)][::-1]
+    for axis, (before, after) in enumerate(widths):
+        size = input._data.shape[axis]
+        if size + min(before, 0) + min(after, 0) < 0:
+            raise RuntimeError(f"pad: the negative padding ({before}, {after}) crops more than "
+                               f"the {size} elements of dimension {axis} hold; crop at most "
+                               f"{size} in all (narrow(): length must be non-negative)")
     if mode == "constant":
         return ConstantPad.apply(input, widths=widths, value=0.0 if value is None else value)
     if mode not in ("reflect", "replicate", "circular"):

@@ -108,8 +108,11 @@ def linear(input, weight, bias=None):
     in_features) and bias (out_features,)."""
     _check_linear(input, weight, bias)
     if weight.ndim == 1:
-        out = input @ weight
-        return out + bias if bias is not None else out
+        if bias is not None:  # PyTorch's addmm needs a matrix; without a bias it takes matmul
+            raise RuntimeError(f"linear: mat2 must be a matrix, got 1-D tensor (weight of shape "
+                               f"{tuple(weight.shape)} with a bias); give the weight shape "
+                               f"(out_features, in_features)")
+        return input @ weight
     return (_Linear if bias is not None else _LinearNoBias).apply(input, weight, bias)
 
 
