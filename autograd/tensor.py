@@ -37,7 +37,6 @@ class Tensor:
     _hooks = None      # this leaf's gradient hooks: {0: [fn, ...]}
     _retains = False   # retain_grad() was called on this non-leaf
     _base = None       # for a view, the tensor whose memory it shares (as PyTorch's _base)
-    label = None       # an optional name, drawn by autograd.viz
 
     def __init__(self, *data, dtype=None, requires_grad=False):
         if len(data) == 1 and not isinstance(data[0], int):
@@ -118,6 +117,21 @@ class Tensor:
     @property
     def is_leaf(self):
         return self.grad_fn is None
+
+    @property
+    def label(self):
+        """An optional name for this tensor, drawn by autograd.viz (None by default)."""
+        return self.__dict__.get("label")
+
+    @label.setter
+    def label(self, name):
+        """Name the tensor. On a non-leaf the name is also recorded on its grad_fn (as
+        `_output_labels[output_nr]`), so a drawing still finds it when no op saved the
+        tensor itself (`h * 3.0` keeps only the 3.0)."""
+        self.__dict__["label"] = name
+        node = self.grad_fn
+        if node is not None and hasattr(node, "__dict__"):
+            node.__dict__.setdefault("_output_labels", {})[self._output_nr] = name
 
     @property
     def output_nr(self):

@@ -179,6 +179,9 @@ class _Facts:
                     self.shape.setdefault((obj, nr), tuple(shape))
                 for nr, dtype in meta.get("output_dtypes", {}).items():
                     self.dtype.setdefault((obj, nr), dtype)
+            for nr, name in obj.__dict__.get("_output_labels", {}).items():
+                if name is not None:
+                    self.label.setdefault((obj, nr), name)
             out_meta = obj.__dict__.get("_out_meta")
             if out_meta:
                 for nr, (shape, dtype) in enumerate(out_meta):
