@@ -19,8 +19,16 @@ from . import tensor_methods as _tensor_methods  # noqa: F401  (binds ops as Ten
 from .factories import *  # noqa: F401,F403
 from .ops.elementwise import *  # noqa: F401,F403
 from .ops.binary import *  # noqa: F401,F403
+from .ops.binary_math import *  # noqa: F401,F403
+from .ops.select import *  # noqa: F401,F403
+from .ops.compare import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
+from .ops.stats import *  # noqa: F401,F403
+from .ops.softmax import *  # noqa: F401,F403
+from .ops.cumulative import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
+from .ops.join import *  # noqa: F401,F403
+from .ops.pad import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.inplace import copy_  # noqa: F401

@@ -7,7 +7,8 @@ module makes it a method too (`x.exp()`), adds the in-place variants (`x.exp_()`
 import numpy as np
 
 from . import random as _random
-from .ops import binary, elementwise, indexing, inplace, linalg, reduce, shape
+from .ops import (binary, binary_math, compare, cumulative, elementwise, indexing, inplace, join,
+                  linalg, reduce, select, shape, softmax, stats)
 from .tensor import Tensor
 
 _METHODS = {
@@ -16,21 +17,24 @@ _METHODS = {
                   "cosh", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sigmoid",
                   "relu", "erf", "floor", "ceil", "round", "trunc", "frac", "clone", "negative",
                   "absolute", "positive", "nan_to_num"],
-    binary: ["add", "sub", "mul", "div", "true_divide", "pow", "maximum", "minimum", "atan2",
-             "arctan2", "lerp", "clamp", "clip", "remainder", "fmod", "floor_divide", "eq", "ne",
-             "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",
-             "isnan", "isinf", "isfinite", "equal", "allclose", "isclose", "subtract",
-             "multiply", "divide", "greater", "less", "greater_equal", "less_equal",
-             "not_equal", "fmax", "fmin", "hypot", "xlogy", "logaddexp", "bitwise_and",
-             "bitwise_or", "bitwise_xor", "bitwise_not"],
-    reduce: ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var",
-             "std", "norm", "logsumexp", "cumsum", "cumprod", "softmax", "log_softmax", "all",
+    binary: ["add", "sub", "mul", "div", "true_divide", "remainder", "fmod", "floor_divide",
+             "subtract", "multiply", "divide"],
+    binary_math: ["pow", "atan2", "arctan2", "lerp", "hypot", "xlogy", "logaddexp"],
+    select: ["maximum", "minimum", "clamp", "clip", "fmax", "fmin"],
+    compare: ["eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+              "logical_not", "isnan", "isinf", "isfinite", "equal", "allclose", "isclose",
+              "greater", "less", "greater_equal", "less_equal", "not_equal", "bitwise_and",
+              "bitwise_or", "bitwise_xor", "bitwise_not"],
+    reduce: ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "all",
              "any", "sum_to_size", "count_nonzero", "nansum", "aminmax"],
+    stats: ["var", "std", "norm", "logsumexp"],
+    softmax: ["softmax", "log_softmax"],
+    cumulative: ["cumsum", "cumprod"],
     shape: ["reshape", "view", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose",
             "swapaxes", "swapdims", "permute", "t", "expand", "expand_as", "broadcast_to",
-            "repeat", "tile", "flip", "fliplr", "flipud", "roll", "split", "chunk", "unbind",
-            "narrow", "movedim", "moveaxis", "view_as", "reshape_as", "tril", "triu",
-            "diagonal", "diag", "ravel"],
+            "repeat", "tile", "flip", "fliplr", "flipud", "roll", "movedim", "moveaxis",
+            "view_as", "reshape_as", "tril", "triu", "diagonal", "diag", "ravel"],
+    join: ["split", "chunk", "unbind", "narrow"],
     indexing: ["gather", "scatter", "scatter_add", "index_select", "masked_fill",
                "masked_select", "take", "take_along_dim", "nonzero", "argwhere", "sort",
                "argsort", "topk", "kthvalue", "median", "index_put", "index_add", "index_fill",
@@ -89,7 +93,7 @@ Tensor.negative_ = Tensor.neg_
 
 def _where_method(self, condition, y):
     """`x.where(condition, y)` is `autograd.where(condition, x, y)`."""
-    return binary.where(condition, self, y)
+    return select.where(condition, self, y)
 
 
 Tensor.where = _where_method
@@ -194,8 +198,8 @@ Tensor.__floordiv__ = binary.floor_divide
 Tensor.__rfloordiv__ = _reflected(binary.floor_divide)
 Tensor.__mod__ = binary.remainder
 Tensor.__rmod__ = _reflected(binary.remainder)
-Tensor.__pow__ = binary.pow
-Tensor.__rpow__ = _reflected(binary.pow)
+Tensor.__pow__ = binary_math.pow
+Tensor.__rpow__ = _reflected(binary_math.pow)
 Tensor.__matmul__ = linalg.matmul
 Tensor.__rmatmul__ = _reflected(linalg.matmul)
 Tensor.__neg__ = elementwise.neg
@@ -205,19 +209,19 @@ Tensor.__iadd__ = _iop(_add, "__iadd__")
 Tensor.__isub__ = _iop(_sub, "__isub__")
 Tensor.__imul__ = _iop(_mul, "__imul__")
 Tensor.__itruediv__ = _iop(_div, "__itruediv__")
-Tensor.__ipow__ = _iop(binary.pow, "__ipow__")
-Tensor.__eq__ = binary.eq
-Tensor.__ne__ = binary.ne
-Tensor.__lt__ = binary.lt
-Tensor.__le__ = binary.le
-Tensor.__gt__ = binary.gt
-Tensor.__ge__ = binary.ge
-Tensor.__and__ = binary.bitwise_and
-Tensor.__or__ = binary.bitwise_or
-Tensor.__xor__ = binary.bitwise_xor
-Tensor.__rand__ = binary.bitwise_and
-Tensor.__ror__ = binary.bitwise_or
-Tensor.__invert__ = lambda self: binary.logical_not(self) if self._data.dtype == np.bool_ \
-    else binary.bitwise_not(self)
+Tensor.__ipow__ = _iop(binary_math.pow, "__ipow__")
+Tensor.__eq__ = compare.eq
+Tensor.__ne__ = compare.ne
+Tensor.__lt__ = compare.lt
+Tensor.__le__ = compare.le
+Tensor.__gt__ = compare.gt
+Tensor.__ge__ = compare.ge
+Tensor.__and__ = compare.bitwise_and
+Tensor.__or__ = compare.bitwise_or
+Tensor.__xor__ = compare.bitwise_xor
+Tensor.__rand__ = compare.bitwise_and
+Tensor.__ror__ = compare.bitwise_or
+Tensor.__invert__ = lambda self: compare.logical_not(self) if self._data.dtype == np.bool_ \
+    else compare.bitwise_not(self)
 Tensor.__getitem__ = indexing.getitem
 Tensor.__setitem__ = inplace.setitem

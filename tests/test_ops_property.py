@@ -6,16 +6,19 @@ The completeness test fails when a public op of `autograd.ops.*` is neither in t
 nor in the explicit list of non-differentiable names below (with the reason).
 """
 import functools
+import pkgutil
 
 import pytest
 
 import autograd
 import autograd.tensor_methods as tensor_methods
-from autograd.ops import binary, elementwise, indexing, inplace, linalg, reduce, shape
+from autograd.ops import (binary, binary_math, compare, cumulative, elementwise, indexing,
+                          inplace, join, linalg, pad, reduce, select, shape, softmax, stats)
 from autograd.testing import check_op, examples
 from autograd.testing.op_registry import REGISTRY, registry_params
 
-MODULES = (elementwise, binary, reduce, shape, indexing, linalg, inplace)
+MODULES = (elementwise, binary, binary_math, select, compare, reduce, stats, softmax,
+           cumulative, shape, join, pad, indexing, linalg, inplace)
 
 _COMPARISON = "a comparison or logical test: a bool result has no gradient"
 _INDEX_RESULT = "returns indices (int64): no gradient"
@@ -72,6 +75,14 @@ def test_registry_covers_every_differentiable_public_op():
     assert not missing, (f"public ops without a property test: {sorted(missing)}; add an "
                          f"entry to autograd/testing/op_registry.py (or, if the op has no "
                          f"gradient, to NOT_DIFFERENTIABLE here with the reason)")
+
+
+def test_modules_are_every_op_module():
+    """MODULES names every file of autograd.ops (but `dual`, whose helpers are the
+    array-or-Tensor building blocks of backward formulas, not ops), so an op in a new file
+    is not missed by the completeness test."""
+    files = {m.name for m in pkgutil.iter_modules(autograd.ops.__path__)} - {"dual"}
+    assert files == {module.__name__.rpartition(".")[2] for module in MODULES}
 
 
 def test_tensor_methods_are_public_ops():

@@ -1,4 +1,5 @@
-"""Elementwise functions of two operands, with broadcasting and PyTorch's type promotion.
+"""Arithmetic of two operands (add, sub, mul, div and its rounding modes, remainder, fmod),
+with broadcasting and PyTorch's type promotion; and what every broadcasting binary op shares.
 
 Forward: NumPy broadcasts the operands. Backward: each operand's gradient is the output
 gradient times the partial derivative, summed back to the operand's shape by `dual.sum_to`
@@ -9,7 +10,12 @@ treats it as a weak scalar, like PyTorch) and gets no gradient.
     sub:  d(a-b)/da = 1            d(a-b)/db = -1
     mul:  d(ab)/da  = b            d(ab)/db  = a
     div:  d(a/b)/da = 1/b          d(a/b)/db = -a/b^2
-    pow:  d(a^b)/da = b a^(b-1)    d(a^b)/db = a^b ln a
+
+The shared machinery lives here: `result_type` and `promote` (type promotion), `BinaryOp`
+(whose forward is generated: it is on the hot path), `_reduce_grads` and `_binary` (the
+public function of an op). The other two-operand families build on it: `binary_math` (pow,
+atan2, hypot, xlogy, logaddexp, lerp), `select` (maximum/minimum, where, clamp, fmax/fmin)
+and `compare` (comparisons, logical and bitwise ops, without gradients).
 """
 import numpy as np
 
@@ -19,14 +25,9 @@ from ..tensor import Tensor
 from . import dual
 from .elementwise import cast
 
-__all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "maximum", "minimum", "atan2",
-           "where", "arctan2", "lerp", "clamp", "clip", "remainder", "fmod", "floor_divide",
-           "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
-           "logical_not", "isnan", "isinf", "isfinite", "equal", "allclose", "isclose",
-           "promote", "result_type", "subtract", "multiply", "divide", "greater", "less",
-           "greater_equal", "less_equal", "not_equal", "fmax", "fmin", "rsub",
-           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "hypot", "xlogy",
-           "logaddexp"]
+__all__ = ["add", "sub", "mul", "div", "true_divide", "remainder", "fmod", "floor_divide",
+           "promote", "result_type", "subtract", "multiply", "divide", "rsub"]
+
 
 _NUMBER = (int, float, bool, np.number, np.bool_)
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
@@ -239,132 +240,8 @@ class Div(BinaryOp):
         return _reduce_grads(ctx, g / b if na else None, -g * ((a / b) / b) if nb else None)
 
 
-def power(a, b):
-    """a ** b on arrays (or numbers), as PyTorch computes it.
-
-    A Python-number exponent of -0.5 is 1 / sqrt(a), PyTorch's rsqrt (-inf at -0, NaN at
-    -inf, where C's pow gives inf and 0). NumPy takes an exponent that is one number (a 0-d
-    array too) of 0.5 as sqrt(a), while PyTorch's tensor exponent uses C's pow: they differ
-    at -0 (pow gives +0) and -inf (pow gives inf), patched here."""
-    if b.__class__ is not np.ndarray:
-        if b == -0.5 and b.__class__ is float:
-            return 1 / np.sqrt(a)
-        return np.power(a, b)
-    y = np.power(a, b)
-    if b.size == 1 and b.reshape(-1)[0] == 0.5:
-        av = np.asarray(a)
-        wrong = (av == 0) | (av == -np.inf)
-        if wrong.any():
-            y = np.where(wrong, np.power(np.abs(av), b), y)
-    return y
-
-
-class Pow(BinaryOp):
-    """a ** b, with PyTorch's gradients at the edges:
-
-    d/da = b a^(b-1), and 0 wherever b == 0 (even at a = 0 or NaN, where the formula is
-    0 * inf or NaN); d/db = a^b ln a, and 0 where a == 0 and b >= 0, a^b * -inf where a == 0
-    and b < 0 (so 0 ** -1 gives -inf), NaN for negative or NaN a."""
-    backward_name = "PowBackward0"
-    fn = staticmethod(power)
-    saves = {"a": "ab", "b": "aby"}
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b, y = ctx.saved_tensors
-        na, nb = ctx.needs_input_grad
-        ga = gb = None
-        bv = _values(b)
-        if na:
-            av = _values(a)
-            ga = g * (b * dual.pow(a, b - 1))
-            # Masked only where the formula is not already 0: elsewhere at b == 0 the graph
-            # keeps d/db (b a^(b-1)) = 1/a for second derivatives.
-            zero = (bv == 0) & ((av == 0) | np.isnan(av))
-            if zero.any():
-                ga = dual.where(zero, g * 0, ga)
-        if nb:
-            av = _values(a)
-            gb = g * (y * dual.log(dual.where(av > 0, a, 1.0)))  # ln a, without warnings
-            zero_base = (av == 0) & (bv < 0)
-            if zero_base.any():
-                gb = dual.where(zero_base, g * (y * -np.inf), gb)
-            undefined = (av < 0) | np.isnan(av)
-            if undefined.any():
-                gb = dual.where(undefined, float("nan"), gb)
-        return _reduce_grads(ctx, ga, gb)
-
-
 def _values(x):
     return np.asarray(getattr(x, "_data", x))
-
-
-class Maximum(BinaryOp):
-    """max(a, b); on ties the gradient is split evenly, as PyTorch does."""
-    backward_name = "MaximumBackward0"
-    fn = staticmethod(np.maximum)
-    saves = {"a": "ab", "b": "ab"}
-
-    @staticmethod
-    def backward(ctx, g):
-        return _minmax_backward(ctx, g, np.greater)
-
-
-class Minimum(BinaryOp):
-    """min(a, b); on ties the gradient is split evenly, as PyTorch does."""
-    backward_name = "MinimumBackward0"
-    fn = staticmethod(np.minimum)
-    saves = {"a": "ab", "b": "ab"}
-
-    @staticmethod
-    def backward(ctx, g):
-        return _minmax_backward(ctx, g, np.less)
-
-
-def _minmax_backward(ctx, g, better):
-    a, b = ctx.saved_tensors
-    av, bv = _values(a), _values(b)
-    wins_a = better(av, bv) + 0.5 * (av == bv)
-    na, nb = ctx.needs_input_grad
-    wa = wins_a.astype(np.result_type(av.dtype, np.float32))
-    return _reduce_grads(ctx, g * wa if na else None, g * (1 - wa) if nb else None)
-
-
-class Atan2(BinaryOp):
-    """atan2(a, b): d/da = b/(a^2+b^2), d/db = -a/(a^2+b^2)."""
-    backward_name = "Atan2Backward0"
-    fn = staticmethod(np.arctan2)
-    saves = {"a": "ab", "b": "ab"}
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        na, nb = ctx.needs_input_grad
-        r = a * a + b * b
-        return _reduce_grads(ctx, g * b / r if na else None, -g * a / r if nb else None)
-
-
-class Where(Op):
-    """where(cond, a, b): the gradient goes to a where cond holds, to b elsewhere."""
-    backward_name = "WhereBackward0"
-
-    @staticmethod
-    def forward(ctx, cond, a, b):
-        ctx.cond = cond
-        ctx.shapes = (np.shape(a), np.shape(b))
-        try:
-            return np.where(cond, a, b)
-        except ValueError:
-            raise _broadcast_error("where", a, b) from None
-
-    @staticmethod
-    def backward(ctx, g):
-        cond = ctx.cond
-        sa, sb = ctx.shapes
-        _, na, nb = ctx.needs_input_grad
-        zero = g * 0
-        return (None, dual.sum_to(dual.where(cond, g, zero), sa) if na else None,
-                dual.sum_to(dual.where(cond, zero, g), sb) if nb else None)
 
 
 def _binary(cls, name):
@@ -383,8 +260,8 @@ def _binary(cls, name):
 
 
 mul = _binary(Mul, "mul")
-maximum = _binary(Maximum, "maximum")
-minimum = _binary(Minimum, "minimum")
+
+
 _add = _binary(Add, "add")
 _sub_any = _binary(Sub, "sub")
 _BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
@@ -477,100 +354,12 @@ true_divide = divide = div
 subtract, multiply = sub, mul
 
 
-def pow(input, exponent, *, out=None):  # noqa: A001
-    """input ** exponent, either side a tensor or a number."""
-    if isinstance(exponent, _NUMBER) and isinstance(input, Tensor):
-        if exponent == 2 and not isinstance(exponent, bool):
-            from .elementwise import square
-            if input._data.dtype.kind == "f":
-                return square(input)
-        if input._data.dtype.kind in "iub" and isinstance(exponent, (int, np.integer)) \
-                and exponent < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return _binary(Pow, "pow")(input, exponent, out=out)
-
-
 def _as_default_float(input, other):
     """Integer operands of a float-valued op (div, atan2), each converted to the default
     float dtype before promotion: promoting first could wrap a value into a narrower integer
     type (a 0-d int32 -3 with a uint8 tensor would become 253)."""
     d = _dt.get_default_dtype()
     return promote(*(cast(x, d) if isinstance(x, Tensor) else x for x in (input, other)))
-
-
-def atan2(input, other, *, out=None):
-    a, b = promote(input, other)
-    if _kind(a) != "f" and _kind(b) != "f":
-        a, b = _as_default_float(input, other)
-    return Atan2.apply(a, b)
-
-
-arctan2 = atan2
-
-
-def where(condition, input=None, other=None):
-    """Elements of `input` where `condition` holds, else of `other` (broadcast together).
-    With only a condition, the indices where it holds (as `nonzero(as_tuple=True)`)."""
-    if input is None and other is None:
-        from .indexing import nonzero
-        return nonzero(condition, as_tuple=True)
-    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
-    if cond.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
-                           f"tensor with dtype {_dt.from_numpy_dtype(cond.dtype)}")
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers
-        dt = result_type(input, other)
-        input, other = Tensor._wrap(np.asarray(input, dt), None), \
-            Tensor._wrap(np.asarray(other, dt), None)
-    a, b = promote(input, other)
-    return Where.apply(cond, a, b)
-
-
-def lerp(input, end, weight):
-    """input + weight * (end - input)."""
-    return input + weight * (end - input)
-
-
-def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
-    """Limit values to [min, max]; the gradient passes where the value was inside (on the
-    boundary too, as PyTorch). min/max may be numbers or tensors."""
-    if min is None and max is None:
-        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    result = input
-    if min is not None:
-        result = _clamp_side(result, min, np.less)
-    if max is not None:
-        result = _clamp_side(result, max, np.greater)
-    if out is not None:
-        from .inplace import copy_
-        return copy_(out, result)
-    return result
-
-
-def _clamp_side(x, bound, outside):
-    if isinstance(bound, Tensor):
-        mask = outside(x._data, bound._data)
-        return where(Tensor._wrap(mask, None), bound.to(x.dtype), x)
-    if x._data.dtype.kind != "f" and isinstance(bound, float):
-        x = cast(x, _dt.get_default_dtype())
-    return _ClampScalar.apply(x, bound=bound, outside=outside)
-
-
-class _ClampScalar(Op):
-    backward_name = "ClampBackward1"
-
-    @staticmethod
-    def forward(ctx, x, bound, outside):
-        mask = outside(x, bound)
-        ctx.keep = ~mask
-        return np.where(mask, np.asarray(bound, dtype=x.dtype), x)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * ctx.keep
-
-
-clip = clamp
 
 
 def remainder(input, other):
@@ -586,119 +375,3 @@ def fmod(input, other):
 
 def floor_divide(input, other):
     return div(input, other, rounding_mode="floor")
-
-
-def fmax(input, other):
-    a, b = promote(input, other)
-    return where(Tensor._wrap(np.isnan(_values(b)) | (_values(a) >= _values(b)), None), a, b)
-
-
-def fmin(input, other):
-    a, b = promote(input, other)
-    return where(Tensor._wrap(np.isnan(_values(b)) | (_values(a) <= _values(b)), None), a, b)
-
-
-def hypot(input, other):
-    from .elementwise import sqrt
-    return sqrt(input * input + other * other)
-
-
-def xlogy(input, other):
-    """input * log(other), defined as 0 where input == 0."""
-    from .elementwise import log
-    zero = Tensor._wrap(_values(input) == 0, None) if isinstance(input, Tensor) else \
-        Tensor._wrap(np.asarray(input == 0), None)
-    return where(zero, 0.0 * other, input * log(other))
-
-
-def logaddexp(input, other):
-    """log(exp(a) + exp(b)) = m + log(exp(a - m) + exp(b - m)), computed without overflow by
-    the shift m = max(a, b) taken as a constant (the value does not depend on it). So the
-    gradients, exp(a - r) and exp(b - r) for the result r, are smooth at a == b: the kinks of
-    max and |a - b| would make the second derivative there wrong."""
-    from .elementwise import exp, log
-    a, b = promote(input, other)
-    dtype = (a if isinstance(a, Tensor) else b)._data.dtype
-    m = np.maximum(_values(a), _values(b))
-    m = Tensor._wrap(np.where(np.isfinite(m), m, 0).astype(dtype, copy=False), None)
-    return m + log(exp(a - m) + exp(b - m))
-
-
-# ---------------------------------------------------------------- no gradient
-def _compare(np_fn, name):
-    def apply(input, other, *, out=None):
-        a = _values_of(input)
-        b = _values_of(other)
-        try:
-            return Tensor._wrap(np.asarray(np_fn(a, b)), None)
-        except ValueError:
-            raise _broadcast_error(name, a, b) from None
-    apply.__name__ = name
-    apply.__doc__ = f"Elementwise {name} (a bool tensor; no gradient)."
-    return apply
-
-
-def _values_of(x):
-    if isinstance(x, Tensor):
-        return x._data
-    return np.asarray(x) if isinstance(x, (list, tuple, np.ndarray)) else x
-
-
-eq = _compare(np.equal, "eq")
-ne = _compare(np.not_equal, "ne")
-lt = _compare(np.less, "lt")
-le = _compare(np.less_equal, "le")
-gt = _compare(np.greater, "gt")
-ge = _compare(np.greater_equal, "ge")
-logical_and = _compare(np.logical_and, "logical_and")
-logical_or = _compare(np.logical_or, "logical_or")
-logical_xor = _compare(np.logical_xor, "logical_xor")
-greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
-
-
-def _bitwise(np_fn, name):
-    def apply(input, other):
-        return Tensor._wrap(np.asarray(np_fn(_values_of(input), _values_of(other))), None)
-    apply.__name__ = name
-    return apply
-
-
-bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
-bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
-bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
-
-
-def bitwise_not(input):
-    return Tensor._wrap(np.invert(input._data), None)
-
-
-def logical_not(input):
-    return Tensor._wrap(np.logical_not(input._data), None)
-
-
-def isnan(input):
-    return Tensor._wrap(np.isnan(input._data), None)
-
-
-def isinf(input):
-    return Tensor._wrap(np.isinf(input._data), None)
-
-
-def isfinite(input):
-    return Tensor._wrap(np.isfinite(input._data), None)
-
-
-def equal(input, other):
-    """True if both have the same shape and elements."""
-    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
-
-
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return bool(np.allclose(input._data, _values_of(other), rtol=rtol, atol=atol,
-                            equal_nan=equal_nan))
-
-
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return Tensor._wrap(np.isclose(input._data, _values_of(other), rtol=rtol, atol=atol,
-                                   equal_nan=equal_nan), None)
-

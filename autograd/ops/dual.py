@@ -94,14 +94,14 @@ def pow(x, exponent):  # noqa: A001
     """x ** exponent as the Pow op computes it (PyTorch's special exponents included)."""
     if is_tensor(x) or is_tensor(exponent):
         return x ** exponent
-    from .binary import power
+    from .binary_math import power
     return power(x, exponent)
 
 
 def where(cond, a, b):
     """`cond` is always a (non-differentiable) boolean array; a or b may be tensors."""
     if is_tensor(a) or is_tensor(b):
-        from .binary import where as t_where
+        from .select import where as t_where
         from ..tensor import Tensor
         return t_where(Tensor._wrap(np.asarray(getattr(cond, "_data", cond)), None), a, b)
     return np.where(cond, a, b)

@@ -262,7 +262,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
                          neginf=neginf if neginf is not None else (finfo.min if finfo else None))
     if not bad.any():
         return input
-    from .binary import where
+    from .select import where
     return where(Tensor._wrap(bad, None), Tensor._wrap(fill, None), input)
 
 

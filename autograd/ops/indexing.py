@@ -342,7 +342,7 @@ def scatter_add(input, dim, index, src):
 
 def masked_fill(input, mask, value):
     """`value` where `mask` (broadcast to input) holds, else `input`."""
-    from .binary import where
+    from .select import where
     m = _convert(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "

@@ -1,16 +1,16 @@
-"""Reductions over dimensions: sum, mean, prod, max/min, var/std, norm, logsumexp, softmax...
+"""Reductions over dimensions: sum, mean, prod, max/min, amax/amin, argmax/argmin, all/any...
 
 `dim` is an int or a tuple of ints (negative counts from the end) or None for all; `keepdim`
 keeps reduced dimensions as size 1. The backward of a reduction re-inserts the reduced
-dimensions and broadcasts the gradient back over them:
+dimensions and broadcasts the gradient back over them (`_restore`):
 
     sum:        dx = expand(g)
     mean:       dx = expand(g) / n
     prod:       dx = expand(g) * (product of the other elements)
     max/min:    dx = g at the selected element(s), 0 elsewhere
-    logsumexp:  dx = expand(g) * exp(x - y)             (softmax of x)
-    softmax:    dx = y * (g - sum(g * y))
-    log_softmax dx = g - exp(y) * sum(g)
+
+Statistics and norms (var, std, norm, logsumexp) are in `stats`, softmax and log_softmax in
+`softmax`, cumulative sums and products in `cumulative`.
 """
 import collections
 
@@ -21,10 +21,9 @@ from ..function import Op
 from ..tensor import Tensor
 from . import dual
 
-__all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var",
-           "std", "var_mean", "std_mean", "norm", "logsumexp", "cumsum", "cumprod", "softmax",
-           "log_softmax", "all", "any", "sum_to_size", "count_nonzero", "nansum", "aminmax",
-           "normalize_dims"]
+__all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "all", "any",
+           "sum_to_size", "count_nonzero", "nansum", "aminmax", "normalize_dims"]
+
 
 values_indices = {name: collections.namedtuple(name, ["values", "indices"])
                   for name in ("max", "min", "mode", "median", "sort", "topk", "kthvalue",
@@ -91,8 +90,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
-    from .binary import where
-    from .binary import isnan
+    from .select import where
+    from .compare import isnan
     return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
 
 
@@ -152,7 +151,7 @@ def _prod_of_others(x, dims):
     axis = dims[0]
     if dual.is_tensor(x):
         ones = x.new_ones(*[1 if i == axis else s for i, s in enumerate(x.shape)])
-        from .shape import cat, narrow
+        from .join import cat, narrow
         n = x.shape[axis]
         left = cat([ones, narrow(x, axis, 0, n - 1).cumprod(axis)], axis) if n else x
         right = cat([narrow(x, axis, 1, n - 1).flip(axis).cumprod(axis).flip(axis), ones],
@@ -234,7 +233,7 @@ def _max_min(input, dim, keepdim, which):
         cls = _MaxFull if which == "max" else _MinFull
         return cls.apply(input, values=values, weights=weights.astype(input._data.dtype))
     if isinstance(dim, Tensor):  # max(input, other): elementwise
-        from .binary import maximum, minimum
+        from .select import maximum, minimum
         return maximum(input, dim) if which == "max" else minimum(input, dim)
     d, = normalize_dims(dim, input._data.ndim, which) or (0,)
     x = input._data
@@ -320,316 +319,6 @@ def _arg(input, dim, keepdim, which):
     if x.ndim == 0:
         return Tensor._wrap(np.asarray(0, dtype=np.int64), None)
     return Tensor._wrap(np.asarray(fn(x, axis=d, keepdims=keepdim)).astype(np.int64), None)
-
-
-def _correction(unbiased, correction):
-    if correction is not None:
-        return correction
-    return 1 if unbiased is None or unbiased else 0
-
-
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """Variance: sum((x - mean)^2) / (N - correction); correction=1 (Bessel) by default.
-    `unbiased=False` is correction=0. A bool in `dim`'s place is taken as `unbiased`."""
-    if isinstance(dim, bool):
-        dim, unbiased = None, dim
-    c = _correction(unbiased, correction)
-    dims = normalize_dims(dim, input._data.ndim, "var")
-    n = input._data.size if dims is None else int(np.prod([input._data.shape[d]
-                                                             for d in dims]))
-    centered = input - mean(input, dims, keepdim=True)
-    ss = sum(centered * centered, dims, keepdim)
-    denom = n - c
-    return ss / denom if denom > 0 else ss * float("inf") if n else ss * float("nan")
-
-
-class _StdSqrt(Op):
-    """sqrt of a variance, with PyTorch's gradient convention at 0 (all elements equal): the
-    gradient 1 / (2 std) is taken as 0 there instead of an infinity times 0 (NaN)."""
-    backward_name = "StdBackward0"
-
-    @staticmethod
-    def forward(ctx, v):
-        y = np.asarray(np.sqrt(v))
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        y, = ctx.saved_tensors
-        zero = np.asarray(getattr(y, "_data", y)) == 0
-        return dual.where(zero, 0.0, g * 0.5 / dual.where(zero, 1.0, y))
-
-
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """Standard deviation: sqrt(var), with gradient 0 where it is 0 (as PyTorch)."""
-    if isinstance(dim, bool):
-        dim, unbiased = None, dim
-    return _StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
-
-
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return (var(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim))
-
-
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return (std(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim))
-
-
-class Norm2(Op):
-    """The Euclidean norm; its gradient x / ||x|| is taken as 0 where the norm is 0 (PyTorch's
-    subgradient), where the composite sqrt(sum(x^2)) would give NaN."""
-    backward_name = "NormBackward1"
-
-    @staticmethod
-    def forward(ctx, x, dims=None, keepdim=False):
-        ctx.meta = (x.shape, dims, keepdim)
-        y = np.asarray(np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim)))
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        shape, dims, keepdim = ctx.meta
-        yv = np.asarray(getattr(y, "_data", y))
-        safe = dual.where(yv == 0, 1.0, y)
-        scale = dual.where(yv == 0, 0.0, g / safe)
-        return _restore(scale, shape, dims, keepdim) * x
-
-
-class NormP(Op):
-    r"""The p-norm :math:`y = (\sum_i |x_i|^p)^{1/p}` for a p other than 0, 1, 2 and +-inf.
-
-    Gradient (PyTorch's `norm_backward`):
-    :math:`\partial y/\partial x_i = \mathrm{sign}(x_i)\,|x_i|^{p-1} / y^{p-1}`, taken as 0
-    where y = 0 (the zero vector, where the composite `sum(|x|^p) ** (1/p)` gives 0 * inf =
-    NaN); for p < 1 it is written :math:`\mathrm{sign}(x_i)\,|x_i|^{p-1}\,y^{1-p}` with the
-    :math:`|x_i|^{p-1}` of a zero x_i taken as 0, so no division by zero happens either way.
-    """
-    backward_name = "LinalgVectorNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, p, dims=None, keepdim=False):
-        ctx.meta = (x.shape, p, dims, keepdim)
-        with np.errstate(divide="ignore"):  # p < 0: |0|^p = inf, whose 1/p-th power is 0
-            y = np.asarray(np.sum(np.abs(x) ** p, axis=dims, keepdims=keepdim) ** (1.0 / p))
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        shape, p, dims, keepdim = ctx.meta
-        xv = np.asarray(getattr(x, "_data", x))
-        y = _restore(y, shape, dims, keepdim)
-        g = _restore(g, shape, dims, keepdim)
-        absx = dual.abs(x)
-        if p < 1:  # |x_i|^(p-1) is infinite at x_i = 0, where the sign makes it 0
-            absx = dual.where(xv == 0, 1.0, absx)
-            return dual.sign(x) * dual.pow(absx, p - 1) * g * dual.pow(y, 1 - p)
-        yv = np.asarray(getattr(y, "_data", y))
-        scale = dual.where(yv == 0, 0.0, g / dual.pow(dual.where(yv == 0, 1.0, y), p - 1))
-        return dual.sign(x) * dual.pow(absx, p - 1) * scale
-
-
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """The p-norm over `dim` (all elements when None): 'fro' and 2 (Euclidean), inf, -inf,
-    0 (count of non-zeros), or any other number p: (sum |x|^p)^(1/p)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    if input._data.dtype.kind != "f":
-        raise RuntimeError(f"norm(): input dtype should be floating point, but got "
-                           f"{input.dtype}")
-    dims = normalize_dims(dim, input._data.ndim, "norm")
-    if p in ("fro", 2, 2.0):
-        return Norm2.apply(input, dims=dims, keepdim=keepdim)
-    if p == "nuc":
-        raise RuntimeError("norm(): the nuclear norm is not supported; use p='fro' or a number")
-    if p == float("inf"):
-        return amax(input.abs(), dims if dims is not None else (), keepdim)
-    if p == float("-inf"):
-        return amin(input.abs(), dims if dims is not None else (), keepdim)
-    if p == 0:  # the count of non-zeros; |sign(x)| carries PyTorch's zero gradient
-        return sum(input.sign().abs(), dims, keepdim)
-    if p == 1:
-        return sum(input.abs(), dims, keepdim)
-    shape = input._data.shape
-    empty = [d for d in (dims if dims is not None else range(len(shape))) if shape[d] == 0]
-    if p < 0 and empty:
-        where = f"dimension {empty[0]}, which is empty" if dim is not None else "an empty tensor"
-        raise RuntimeError(f"norm(): cannot compute the {p} norm over {where}: a negative p "
-                           f"has no identity (the norm of no elements); use p >= 0")
-    return NormP.apply(input, p=float(p), dims=dims, keepdim=keepdim)
-
-
-class LogSumExp(Op):
-    backward_name = "LogsumexpBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dims=None, keepdim=False):
-        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
-        m = np.where(np.isfinite(m), m, 0)
-        y = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
-        ctx.meta = (x.shape, dims, keepdim)
-        out = np.asarray(y if keepdim else y.reshape(_reduced_shape(x.shape, dims)))
-        ctx.save_for_backward(x, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        shape, dims, keepdim = ctx.meta
-        return _restore(g, shape, dims, keepdim) * dual.exp(x - _restore(y, shape, dims,
-                                                                         keepdim))
-
-
-def logsumexp(input, dim=None, keepdim=False):
-    """log(sum(exp(x))) over `dim`, computed stably by shifting by the maximum."""
-    if input._data.dtype.kind != "f":
-        input = input.to(_dt.get_default_dtype())
-    dims = normalize_dims(dim, input._data.ndim, "logsumexp")
-    return LogSumExp.apply(input, dims=dims, keepdim=keepdim)
-
-
-class Softmax(Op):
-    backward_name = "SoftmaxBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dim=-1):
-        e = np.exp(x - np.max(x, axis=dim, keepdims=True)) if x.size else x.copy()
-        y = np.asarray(e / np.sum(e, axis=dim, keepdims=True))
-        ctx.dim = dim
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        y, = ctx.saved_tensors
-        gy = g * y
-        return gy - y * dual.sum(gy, ctx.dim, keepdims=True)
-
-
-class LogSoftmax(Op):
-    backward_name = "LogSoftmaxBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dim=-1):
-        shifted = x - np.max(x, axis=dim, keepdims=True) if x.size else x.copy()
-        y = np.asarray(shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True)))
-        ctx.dim = dim
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        y, = ctx.saved_tensors
-        return g - dual.exp(y) * dual.sum(g, ctx.dim, keepdims=True)
-
-
-def _softmax_input(input, dim, dtype, op):
-    if dtype is not None:
-        input = input.to(dtype)
-    if input._data.dtype.kind != "f":
-        input = input.to(_dt.get_default_dtype())
-    if dim is None:
-        raise TypeError(f"{op}() missing the required argument 'dim': pass the dimension to "
-                        f"normalise over, e.g. dim=-1 (PyTorch's implicit choice is "
-                        f"deprecated)")
-    d, = normalize_dims(dim, input._data.ndim, op) or (None,)
-    return input, d
-
-
-def softmax(input, dim=None, dtype=None):
-    """exp(x) / sum(exp(x)) along `dim`, computed stably."""
-    input, d = _softmax_input(input, dim, dtype, "softmax")
-    return Softmax.apply(input, dim=d)
-
-
-def log_softmax(input, dim=None, dtype=None):
-    """x - logsumexp(x) along `dim`."""
-    input, d = _softmax_input(input, dim, dtype, "log_softmax")
-    return LogSoftmax.apply(input, dim=d)
-
-
-class Cumsum(Op):
-    backward_name = "CumsumBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dim=0, dtype=None):
-        ctx.dim = dim
-        return np.cumsum(x, axis=dim, dtype=dtype)
-
-    @staticmethod
-    def backward(ctx, g):
-        d = ctx.dim
-        if dual.is_tensor(g):
-            return g.flip(d).cumsum(d).flip(d)
-        return np.flip(np.cumsum(np.flip(g, d), axis=d), d)
-
-
-def cumsum(input, dim, *, dtype=None):
-    """Cumulative sum along `dim`; its gradient is the reversed cumulative sum."""
-    d, = normalize_dims(dim, input._data.ndim, "cumsum") or (None,)
-    if d is None:  # a 0-d tensor: its own cumulative sum, still 0-d (as PyTorch)
-        return cumsum(input.reshape(1), 0, dtype=dtype).reshape(())
-    return Cumsum.apply(input, dim=d, dtype=_sum_dtype(input, dtype))
-
-
-class Cumprod(Op):
-    """Cumulative product: dx_i = sum_{j>=i} g_j y_j / x_i where x has no zeros; with zeros,
-    dx_i = sum_{j>=i} g_j prod_{k<=j, k!=i} x_k (`_cumprod_grad_with_zeros`)."""
-    backward_name = "CumprodBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dim=0):
-        ctx.dim = dim
-        y = np.cumprod(x, axis=dim)
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        d = ctx.dim
-        if (np.asarray(getattr(x, "_data", x)) == 0).any():
-            return _cumprod_grad_with_zeros(x, g, d)
-        gy = g * y
-        if dual.is_tensor(gy):
-            rev = gy.flip(d).cumsum(d).flip(d)
-        else:
-            rev = np.flip(np.cumsum(np.flip(gy, d), axis=d), d)
-        return rev / x
-
-
-def _cumprod_grad_with_zeros(x, g, d):
-    """dx_i = sum_{j>=i} g_j prod_{k<=j, k!=i} x_k without dividing by x: for each i (a new
-    leading axis), the cumulative product of x with x_i replaced by 1. O(n^2) along `d`, so
-    only used when x has zeros."""
-    shape = tuple(x.shape)
-    n = shape[d]
-    full = (n,) + shape
-    pair = (n,) + tuple(n if k == d else 1 for k in range(len(shape)))  # axes i and j (= d+1)
-    is_i = np.broadcast_to(np.eye(n, dtype=bool).reshape(pair), full)
-    later = np.triu(np.ones((n, n))).reshape(pair)  # j >= i
-    xs = dual.where(is_i, 1.0, dual.expand(dual.unsqueeze(x, (0,)), full))
-    partial = xs.cumprod(d + 1) if dual.is_tensor(xs) else np.cumprod(xs, axis=d + 1)
-    terms = dual.expand(dual.unsqueeze(g, (0,)), full) * partial * later
-    summed = dual.sum(terms, d + 1)  # axis 0 is i, the rest is x's shape without d
-    return dual.transpose(summed, tuple(range(1, d + 1)) + (0,) +
-                          tuple(range(d + 1, len(shape))))
-
-
-def cumprod(input, dim, *, dtype=None):
-    """Cumulative product along `dim`."""
-    if dtype is not None:
-        input = input.to(dtype)
-    d, = normalize_dims(dim, input._data.ndim, "cumprod") or (None,)
-    if d is None:  # a 0-d tensor: itself, still 0-d (as PyTorch)
-        return cumprod(input.reshape(1), 0).reshape(())
-    return Cumprod.apply(input, dim=d)
 
 
 def all(input, dim=None, keepdim=False):  # noqa: A001

@@ -1,10 +1,12 @@
-"""Movement ops: they rearrange elements without changing them.
+"""Movement ops: they rearrange elements without changing them (reshape, view, squeeze,
+permute, transpose, expand, repeat, flip, roll, tril/triu, diagonal, ...).
 
 Each backward moves the gradient back the way the forward moved the values: reshape undoes
 reshape, permute applies the inverse permutation, expand sums over the expanded dimensions
-(`dual.sum_to`), cat splits, flip flips, roll rolls back. Ops that NumPy performs as views
-(reshape, permute, expand, squeeze, slices) share memory and the version counter with their
-input, as PyTorch's views do.
+(`dual.sum_to`), flip flips, roll rolls back. Ops that NumPy performs as views (reshape,
+permute, expand, squeeze, slices) share memory and the version counter with their input, as
+PyTorch's views do (`as_view`). Joining and splitting (cat, stack, split, ...) are in
+`join`, padding in `pad`.
 """
 import functools
 import weakref
@@ -18,10 +20,9 @@ from .reduce import normalize_dims
 
 __all__ = ["reshape", "view", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose",
            "swapaxes", "swapdims", "permute", "t", "expand", "expand_as", "broadcast_to",
-           "broadcast_tensors", "repeat", "tile", "flip", "fliplr", "flipud", "roll", "cat",
-           "concat", "concatenate", "stack", "hstack", "vstack", "split", "chunk", "unbind",
-           "narrow", "movedim", "moveaxis", "view_as", "reshape_as", "pad", "tril", "triu",
-           "diagonal", "diag", "as_view", "atleast_1d", "atleast_2d", "ravel"]
+           "broadcast_tensors", "repeat", "tile", "flip", "fliplr", "flipud", "roll", "movedim",
+           "moveaxis", "view_as", "reshape_as", "tril", "triu", "diagonal", "diag", "as_view",
+           "atleast_1d", "atleast_2d", "ravel"]
 
 
 def as_view(out, input):
@@ -406,220 +407,6 @@ def roll(input, shifts, dims=None):
     if dims is None:
         return reshape(Roll.apply(flatten(input), shifts=shifts, dims=0), input.shape)
     return Roll.apply(input, shifts=shifts, dims=dims)
-
-
-class Cat(Op):
-    backward_name = "CatBackward0"
-
-    @staticmethod
-    def forward(ctx, *xs, dim=0):
-        ctx.dim = dim
-        ctx.sizes = [x.shape[dim] for x in xs]
-        return np.concatenate(xs, axis=dim)
-
-    @staticmethod
-    def backward(ctx, g):
-        bounds = np.cumsum(ctx.sizes)[:-1]
-        d = ctx.dim
-        if dual.is_tensor(g):
-            return tuple(split(g, list(ctx.sizes), d))
-        return tuple(np.split(g, bounds, axis=d))
-
-
-def cat(tensors, dim=0, *, out=None):
-    """Join tensors along an existing dimension `dim`."""
-    tensors = list(tensors)
-    if not tensors:
-        raise RuntimeError("cat(): expected a non-empty list of Tensors")
-    from .elementwise import cast
-    # PyTorch skips legacy empty 1-D tensors of shape (0,)
-    kept = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
-    nd = kept[0]._data.ndim
-    if nd == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    d, = normalize_dims(dim, nd, "cat")
-    ref = kept[0]._data.shape
-    for i, t in enumerate(kept):
-        s = t._data.shape
-        if len(s) != nd or any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
-            raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
-                               f"size {list(ref)} but got size {list(s)} for tensor number {i} "
-                               f"in the list.")
-    dt = np.result_type(*[t._data.dtype for t in kept])
-    kept = [cast(t, dt) if t._data.dtype != dt else t for t in kept]
-    result = Cat.apply(*kept, dim=d)
-    if out is not None:
-        from .inplace import copy_
-        return copy_(out, result)
-    return result
-
-
-concat = concatenate = cat
-
-
-def stack(tensors, dim=0, *, out=None):
-    """Join tensors of one shape along a new dimension `dim`."""
-    tensors = list(tensors)
-    if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
-    ref = tensors[0]._data.shape
-    for i, t in enumerate(tensors):
-        if t._data.shape != ref:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(ref)} at entry 0 and {list(t._data.shape)} at entry {i}")
-    nd = len(ref) + 1
-    if not -nd <= dim < nd:
-        raise IndexError(f"stack: dimension out of range (expected to be in range of "
-                         f"[{-nd}, {nd - 1}], but got {dim})")
-    d = dim % nd
-    return cat([unsqueeze(t, d) for t in tensors], d, out=out)
-
-
-def hstack(tensors):
-    tensors = [atleast_1d(t) for t in tensors]
-    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
-
-
-def vstack(tensors):
-    return cat([atleast_2d(t) for t in tensors], 0)
-
-
-def narrow(input, dim, start, length):
-    """The slice [start, start+length) of dimension `dim` (a view)."""
-    d, = normalize_dims(dim, input._data.ndim, "narrow")
-    size = input._data.shape[d]
-    start = int(start)
-    if start < 0:
-        start += size
-    if not (0 <= start and length >= 0 and start + length <= size):
-        raise IndexError(f"narrow(): start ({start}) + length ({length}) exceeds dimension "
-                         f"size ({size}).")
-    from .indexing import getitem
-    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
-
-
-def split(input, split_size_or_sections=None, dim=0, *, split_size=None):
-    """Split into chunks of `split_size` (the last may be smaller) or of the given sizes.
-    (`split_size` is the method's keyword in PyTorch, `split_size_or_sections` the
-    function's.)"""
-    if split_size is not None:
-        split_size_or_sections = split_size
-    d, = normalize_dims(dim, input._data.ndim, "split")
-    size = input._data.shape[d]
-    if isinstance(split_size_or_sections, int):
-        step = split_size_or_sections
-        if step <= 0 and size:
-            raise RuntimeError(f"split expects split_size be non-negative, but got "
-                               f"split_size={step}")
-        sizes = [min(step, size - i) for i in range(0, size, step)] if step else [0]
-        if not sizes:
-            sizes = [0]
-    else:
-        sizes = list(split_size_or_sections)
-        if sum(sizes) != size:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} "
-                               f"(input tensor's size at dimension {d}), but got "
-                               f"split_sizes={sizes}")
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(input, d, start, s))
-        start += s
-    return tuple(out)
-
-
-def chunk(input, chunks, dim=0):
-    """Split into `chunks` pieces of size ceil(n / chunks) (fewer if n is small)."""
-    if chunks <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    d, = normalize_dims(dim, input._data.ndim, "chunk")
-    size = input._data.shape[d]
-    step = max(-(-size // chunks), 1)
-    return split(input, step, d)
-
-
-def unbind(input, dim=0):
-    """The slices along `dim`, as a tuple of tensors without that dimension (views)."""
-    if not input._data.ndim:
-        raise IndexError("unbind: dimension specified as 0 but tensor has no dimensions")
-    d, = normalize_dims(dim, input._data.ndim, "unbind")
-    from .indexing import getitem
-    return tuple(getitem(input, (slice(None),) * d + (i,))
-                 for i in range(input._data.shape[d]))
-
-
-class ConstantPad(Op):
-    backward_name = "ConstantPadNdBackward0"
-
-    @staticmethod
-    def forward(ctx, x, widths=None, value=0.0):
-        ctx.slices = tuple(slice(b, b + s) for (b, _), s in zip(widths, x.shape))
-        crop = tuple(slice(max(-b, 0), s - max(-a, 0)) for (b, a), s in zip(widths, x.shape))
-        pos = [(max(b, 0), max(a, 0)) for b, a in widths]
-        out = np.pad(x[crop], pos, constant_values=value)
-        ctx.in_shape = x.shape
-        ctx.crop = crop
-        ctx.pos = pos
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        inner = tuple(slice(b, g.shape[i] - a) for i, (b, a) in enumerate(ctx.pos))
-        gi = g[inner]
-        if any(c != slice(0, s) for c, s in zip(ctx.crop, ctx.in_shape)):
-            widths = [(c.start, s - c.stop) for c, s in zip(ctx.crop, ctx.in_shape)]
-            if dual.is_tensor(gi):
-                flat = []
-                for b, a in reversed(widths):
-                    flat += [b, a]
-                return pad(gi, flat)
-            return np.pad(gi, widths)
-        return gi
-
-
-def pad(input, pad, mode="constant", value=None):
-    """Pad the last len(pad)//2 dimensions: pad = (left_last, right_last, left_prev, ...).
-    Negative widths crop. Modes: constant, reflect, replicate, circular."""
-    pad = list(pad)
-    if len(pad) % 2:
-        raise RuntimeError(f"pad: padding length must be divisible by 2, got {len(pad)}")
-    nd = input._data.ndim
-    n = len(pad) // 2
-    if n > nd:
-        raise RuntimeError(f"pad: padding length ({len(pad)}) is too large for a {nd}-D input")
-    widths = [(0, 0)] * (nd - n) + [(pad[2 * i], pad[2 * i + 1]) for i in range(n)][::-1]
-    for axis, (before, after) in enumerate(widths):
-        size = input._data.shape[axis]
-        if size + min(before, 0) + min(after, 0) < 0:
-            raise RuntimeError(f"pad: the negative padding ({before}, {after}) crops more than "
-                               f"the {size} elements of dimension {axis} hold; crop at most "
-                               f"{size} in all (narrow(): length must be non-negative)")
-    if mode == "constant":
-        return ConstantPad.apply(input, widths=widths, value=0.0 if value is None else value)
-    if mode not in ("reflect", "replicate", "circular"):
-        raise NotImplementedError(f"pad: mode '{mode}' is not one of 'constant', 'reflect', "
-                                  f"'replicate', 'circular'")
-    from .indexing import index_select
-    out = input
-    for axis in range(nd - n, nd):
-        before, after = widths[axis]
-        size = input._data.shape[axis]
-        if mode == "reflect" and (before >= size or after >= size):
-            raise RuntimeError(f"pad: padding size should be less than the corresponding input "
-                               f"dimension for reflect mode, but got padding ({before}, "
-                               f"{after}) at dimension {axis} of size {size}")
-        if mode == "circular" and (before > size or after > size):
-            raise RuntimeError("pad: padding value causes wrapping around more than once")
-        idx = np.arange(-before, size + after)
-        if mode == "reflect":
-            period = 2 * (size - 1) if size > 1 else 1
-            idx = np.abs(idx) % period
-            idx = np.where(idx >= size, period - idx, idx)
-        elif mode == "replicate":
-            idx = np.clip(idx, 0, size - 1)
-        else:
-            idx = idx % size
-        out = index_select(out, axis, Tensor._wrap(idx.astype(np.int64), None))
-    return out
 
 
 class _Mask(Op):
