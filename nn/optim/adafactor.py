@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_unsupported,
-                        _decay_factor, _evaluate_closure, _new_step, _state_tensor, _to_scalar)
+from .optimizer import (Optimizer, _add_to_param, _check_unsupported, _decay_factor,
+                        _evaluate_closure, _state_tensor, _to_scalar)
 
 __all__ = ["Adafactor"]
 
@@ -79,6 +79,15 @@ class Adafactor(Optimizer):
                 raise ValueError(message)
         _check_unsupported(group)
 
+    @staticmethod
+    def _init_state(state, p, g, group):
+        if g.ndim > 1:
+            state["row_var"] = _state_tensor(np.zeros(g.shape[:-1] + (1,), g.dtype))
+            state["col_var"] = _state_tensor(np.zeros(g.shape[:-2] + (1,) + g.shape[-1:],
+                                                      g.dtype))
+        else:
+            state["variance"] = _state_tensor(np.zeros_like(g))
+
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
         loss (optional), and its result is returned."""
@@ -88,23 +97,10 @@ class Adafactor(Optimizer):
             beta2_decay, d = group["beta2_decay"], group["d"]
             eps1, eps2 = group["eps"]
             weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
+            for p, g, state, step in self._params_with_grad(group, self._init_state,
+                                                            weight_decay=False):
                 param = p.data
-                g = -grad.data if group["maximize"] else grad.data
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    if g.ndim > 1:
-                        state["row_var"] = _state_tensor(np.zeros(g.shape[:-1] + (1,), g.dtype))
-                        state["col_var"] = _state_tensor(
-                            np.zeros(g.shape[:-2] + (1,) + g.shape[-1:], g.dtype))
-                    else:
-                        state["variance"] = _state_tensor(np.zeros_like(g))
                 e1 = np.finfo(param.dtype).eps if eps1 is None else eps1
-                step = _advance(state["step"])
                 weight = step ** beta2_decay
                 rho = min(lr, 1 / (step ** 0.5))
                 alpha = max(eps2, _rms(param)) * rho

@@ -1,7 +1,7 @@
 """`Adagrad`: per-coordinate learning rates from the sum of squared gradients."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_lr, _check_nonneg,
+from .optimizer import (Optimizer, _add_to_param, _array, _check_lr, _check_nonneg,
                         _check_unsupported, _evaluate_closure, _new_step, _state_tensor,
                         _to_scalar)
 
@@ -44,7 +44,9 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p)
+                state = self.state[p]
+                state["step"] = _new_step()
+                self._init_state(state, p, None, group)
 
     def _check_group(self, group):
         _check_lr(group["lr"])
@@ -54,12 +56,9 @@ class Adagrad(Optimizer):
         _check_nonneg("epsilon value", group["eps"])
         _check_unsupported(group)
 
-    def _init_state(self, p):
-        state = self.state[p]
-        state["step"] = _new_step()
+    def _init_state(self, state, p, g, group):
         state["sum"] = _state_tensor(np.full_like(p.data,
                                                   self.defaults["initial_accumulator_value"]))
-        return state
 
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
@@ -69,22 +68,7 @@ class Adagrad(Optimizer):
             lr = _to_scalar(group["lr"])
             lr_decay = group["lr_decay"]
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state = self._init_state(p)
-                param = p.data
-                g = grad.data
-                if maximize:
-                    g = -g
-                step = _advance(state["step"])
-                if weight_decay != 0:
-                    g = g + weight_decay * param
+            for p, g, state, step in self._params_with_grad(group, self._init_state):
                 clr = lr / (1 + (step - 1) * lr_decay)
                 state_sum = state["sum"].data
                 tmp = _array(g * g)

@@ -1,9 +1,8 @@
 """`Adam` and `AdamW`: adaptive moment estimation, with L2 or decoupled weight decay."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_betas, _check_lr,
-                        _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
-                        _new_step, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _add_to_param, _check_adam_group,
+                        _check_unsupported, _evaluate_closure, _to_scalar, _zeros_like)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -52,11 +51,15 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group):
-        _check_lr(group["lr"])
-        _check_nonneg("epsilon value", group["eps"])
-        _check_betas(group["betas"])
-        _check_nonneg("weight_decay value", group["weight_decay"])
+        _check_adam_group(group)
         _check_unsupported(group)
+
+    @staticmethod
+    def _init_state(state, p, g, group):
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_avg_sq"] = _zeros_like(p)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
@@ -68,46 +71,15 @@ class Adam(Optimizer):
         work buffer kept between steps measured no faster: NumPy reuses the freed block.)
         """
         loss = _evaluate_closure(closure)
-        all_state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
-            decoupled = group["decoupled_weight_decay"]
             amsgrad = group["amsgrad"]
-            maximize = group["maximize"]
-            one_minus_beta1, one_minus_beta2 = 1 - beta1, 1 - beta2
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = all_state[p]
-                if not state:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_avg_sq"] = _zeros_like(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = _zeros_like(p)
-                param = p.data
-                g = grad.data
-                if maximize:
-                    g = -g
-                step = _advance(state["step"])
-                if weight_decay != 0:
-                    if decoupled:
-                        param *= _decay_factor(group["lr"], weight_decay)
-                    else:
-                        g = g + weight_decay * param
+            for p, g, state, step in self._params_with_grad(group, self._init_state):
                 exp_avg = state["exp_avg"].data
                 exp_avg_sq = state["exp_avg_sq"].data
-                tmp = _array(np.subtract(g, exp_avg))  # lerp towards g by (1 - beta1)
-                tmp *= one_minus_beta1
-                exp_avg += tmp
-                exp_avg_sq *= beta2
-                np.multiply(g, g, out=tmp)
-                tmp *= one_minus_beta2
-                exp_avg_sq += tmp
+                tmp = _adam_moments(g, exp_avg, exp_avg_sq, beta1, beta2)
                 if amsgrad:
                     max_sq = state["max_exp_avg_sq"].data
                     np.maximum(max_sq, exp_avg_sq, out=max_sq)

@@ -1,9 +1,8 @@
 """`Adamax`: Adam with the infinity norm in place of the second moment."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_betas, _check_lr,
-                        _check_nonneg, _check_unsupported, _evaluate_closure, _new_step,
-                        _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _array, _check_adam_group, _check_unsupported,
+                        _evaluate_closure, _to_scalar, _zeros_like)
 
 __all__ = ["Adamax"]
 
@@ -40,11 +39,13 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group):
-        _check_lr(group["lr"])
-        _check_nonneg("epsilon value", group["eps"])
-        _check_betas(group["betas"])
-        _check_nonneg("weight_decay value", group["weight_decay"])
+        _check_adam_group(group)
         _check_unsupported(group)
+
+    @staticmethod
+    def _init_state(state, p, g, group):
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_inf"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
@@ -54,24 +55,7 @@ class Adamax(Optimizer):
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_inf"] = _zeros_like(p)
-                param = p.data
-                g = grad.data
-                if maximize:
-                    g = -g
-                step = _advance(state["step"])
-                if weight_decay != 0:
-                    g = g + weight_decay * param
+            for p, g, state, step in self._params_with_grad(group, self._init_state):
                 exp_avg = state["exp_avg"].data
                 exp_inf = state["exp_inf"].data
                 tmp = _array(g - exp_avg)

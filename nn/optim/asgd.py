@@ -1,9 +1,8 @@
 """`ASGD`: averaged stochastic gradient descent."""
 import autograd
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_nonneg,
-                        _check_unsupported, _evaluate_closure, _new_step, _scalar_dtype,
-                        _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _check_lr, _check_nonneg, _check_unsupported,
+                        _evaluate_closure, _scalar_dtype, _to_scalar, _zeros_like)
 
 __all__ = ["ASGD"]
 
@@ -53,6 +52,12 @@ class ASGD(Optimizer):
         _check_nonneg("weight_decay value", group["weight_decay"])
         _check_unsupported(group)
 
+    @staticmethod
+    def _init_state(state, p, g, group):
+        state["eta"] = autograd.tensor(_to_scalar(group["lr"]), dtype=_scalar_dtype())
+        state["mu"] = autograd.tensor(1.0, dtype=_scalar_dtype())
+        state["ax"] = _zeros_like(p)
+
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
         loss (optional), and its result is returned."""
@@ -60,22 +65,8 @@ class ASGD(Optimizer):
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             lambd, alpha, t0 = group["lambd"], group["alpha"], group["t0"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["eta"] = autograd.tensor(lr, dtype=_scalar_dtype())
-                    state["mu"] = autograd.tensor(1.0, dtype=_scalar_dtype())
-                    state["ax"] = _zeros_like(p)
+            for p, g, state, step in self._params_with_grad(group, self._init_state):
                 param = p.data
-                g = -grad.data if group["maximize"] else grad.data
-                step = _advance(state["step"])
-                if weight_decay != 0:
-                    g = g + weight_decay * param
                 eta_arr, mu_arr = state["eta"].data, state["mu"].data
                 eta = float(eta_arr)
                 param *= 1 - lambd * eta

@@ -3,9 +3,9 @@ import numpy as np
 
 import autograd
 
-from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_betas, _check_lr,
-                        _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
-                        _new_step, _scalar_dtype, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _add_to_param, _array, _check_adam_group,
+                        _check_nonneg, _check_unsupported, _evaluate_closure, _scalar_dtype,
+                        _to_scalar, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -54,12 +54,15 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group):
-        _check_lr(group["lr"])
-        _check_nonneg("epsilon value", group["eps"])
-        _check_betas(group["betas"])
-        _check_nonneg("weight_decay value", group["weight_decay"])
+        _check_adam_group(group)
         _check_nonneg("momentum_decay value", group["momentum_decay"])
         _check_unsupported(group)
+
+    @staticmethod
+    def _init_state(state, p, g, group):
+        state["mu_product"] = autograd.tensor(1.0, dtype=_scalar_dtype())
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_avg_sq"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
@@ -69,31 +72,10 @@ class NAdam(Optimizer):
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
             momentum_decay = group["momentum_decay"]
-            decoupled = group["decoupled_weight_decay"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["mu_product"] = autograd.tensor(1.0, dtype=_scalar_dtype())
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_avg_sq"] = _zeros_like(p)
+            for p, g, state, step in self._params_with_grad(group, self._init_state):
                 param = p.data
-                g = grad.data
-                if maximize:
-                    g = -g
-                step = _advance(state["step"])
                 bias_correction2 = 1 - beta2 ** step
-                if weight_decay != 0:
-                    if decoupled:
-                        param *= _decay_factor(group["lr"], weight_decay)
-                    else:
-                        g = g + weight_decay * param
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
                 mu_product_arr = state["mu_product"].data
@@ -102,13 +84,7 @@ class NAdam(Optimizer):
                 mu_product_next = mu_product * mu_next
                 exp_avg = state["exp_avg"].data
                 exp_avg_sq = state["exp_avg_sq"].data
-                tmp = _array(g - exp_avg)
-                tmp *= 1 - beta1
-                exp_avg += tmp
-                np.multiply(g, g, out=tmp)
-                tmp *= 1 - beta2
-                exp_avg_sq *= beta2
-                exp_avg_sq += tmp
+                tmp = _adam_moments(g, exp_avg, exp_avg_sq, beta1, beta2)
                 denom = _array(exp_avg_sq / bias_correction2)
                 np.sqrt(denom, out=denom)
                 denom += eps

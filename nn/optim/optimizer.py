@@ -125,6 +125,29 @@ def _check_betas(betas):
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
 
 
+def _check_adam_group(group):
+    """Check the hyperparameters Adam and its variants share: lr, eps, betas, weight_decay."""
+    _check_lr(group["lr"])
+    _check_nonneg("epsilon value", group["eps"])
+    _check_betas(group["betas"])
+    _check_nonneg("weight_decay value", group["weight_decay"])
+
+
+def _adam_moments(g, exp_avg, exp_avg_sq, beta1, beta2):
+    r"""Update Adam's moments in place, in PyTorch's order:
+    :math:`m \leftarrow m + (1-\beta_1)(g - m)` (lerp) and
+    :math:`v \leftarrow \beta_2 v + (1-\beta_2) g^2`. Returns the work array (it holds
+    :math:`(1-\beta_2) g^2`), for the caller to reuse as scratch."""
+    tmp = _array(g - exp_avg)
+    tmp *= 1 - beta1
+    exp_avg += tmp
+    exp_avg_sq *= beta2
+    np.multiply(g, g, out=tmp)
+    tmp *= 1 - beta2
+    exp_avg_sq += tmp
+    return tmp
+
+
 def _check_unsupported(group):
     """Reject the PyTorch modes glassgrad's NumPy updates cannot honour (see module doc)."""
     for key in ("differentiable", "fused", "capturable"):
@@ -276,6 +299,48 @@ class Optimizer:
                     else:
                         grad.requires_grad_(False)
                     grad.zero_()
+
+    def _params_with_grad(self, group, init_state=None, weight_decay=True):
+        r"""Yield `(p, g, state, step)` for each parameter of `group` with a gradient: the
+        skeleton every optimizer's `step` shares, so that each keeps only its update rule.
+
+        * parameters whose `.grad` is None are skipped;
+        * `g` is the gradient's NumPy array, negated (a new array) when `group['maximize']`;
+        * with `init_state`, `state` is `self.state[p]`; the first time it is empty it gets
+          `state['step'] = 0` and then `init_state(state, p, g, group)` adds the buffers.
+          `state['step']` is advanced and `step` is the new count (a float). Without
+          `init_state` (SGD, whose only buffer is optional) `state` and `step` are None and
+          `self.state` is not touched;
+        * when `weight_decay` and `group['weight_decay']` :math:`\lambda \ne 0`: with
+          `group['decoupled_weight_decay']` the parameter's array is scaled in place by
+          :math:`1-\gamma\lambda` (AdamW), else `g` becomes :math:`g + \lambda\theta` (a new
+          array; L2). Optimizers that decay in their own place (Adafactor) pass False.
+        """
+        all_state = self.state
+        maximize = group["maximize"]
+        decay = _to_scalar(group.get("weight_decay", 0)) if weight_decay else 0
+        decoupled = decay != 0 and group.get("decoupled_weight_decay", False)
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            g = grad.data
+            if maximize:
+                g = -g
+            state = step = None
+            if init_state is not None:
+                state = all_state[p]
+                if not state:
+                    state["step"] = _new_step()
+                    init_state(state, p, g, group)
+                step = _advance(state["step"])
+            if decay != 0:
+                param = p.data
+                if decoupled:
+                    param *= _decay_factor(group["lr"], decay)
+                else:
+                    g = g + decay * param
+            yield p, g, state, step
 
     # ------------------------------------------------------------------ hooks
     def register_step_pre_hook(self, hook):

@@ -3,9 +3,8 @@ import math
 
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_betas, _check_lr,
-                        _check_nonneg, _check_unsupported, _decay_factor, _evaluate_closure,
-                        _new_step, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _adam_moments, _add_to_param, _array, _check_adam_group,
+                        _check_unsupported, _evaluate_closure, _to_scalar, _zeros_like)
 
 __all__ = ["RAdam"]
 
@@ -52,11 +51,13 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group):
-        _check_lr(group["lr"])
-        _check_nonneg("epsilon value", group["eps"])
-        _check_betas(group["betas"])
-        _check_nonneg("weight_decay value", group["weight_decay"])
+        _check_adam_group(group)
         _check_unsupported(group)
+
+    @staticmethod
+    def _init_state(state, p, g, group):
+        state["exp_avg"] = _zeros_like(p)
+        state["exp_avg_sq"] = _zeros_like(p)
 
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
@@ -66,37 +67,10 @@ class RAdam(Optimizer):
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
-            decoupled = group["decoupled_weight_decay"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_avg_sq"] = _zeros_like(p)
-                param = p.data
-                g = grad.data
-                if maximize:
-                    g = -g
-                step = _advance(state["step"])
-                if weight_decay != 0:
-                    if decoupled:
-                        param *= _decay_factor(group["lr"], weight_decay)
-                    else:
-                        g = g + weight_decay * param
+            for p, g, state, step in self._params_with_grad(group, self._init_state):
                 exp_avg = state["exp_avg"].data
                 exp_avg_sq = state["exp_avg_sq"].data
-                tmp = _array(g - exp_avg)
-                tmp *= 1 - beta1
-                exp_avg += tmp
-                np.multiply(g, g, out=tmp)
-                tmp *= 1 - beta2
-                exp_avg_sq *= beta2
-                exp_avg_sq += tmp
+                tmp = _adam_moments(g, exp_avg, exp_avg_sq, beta1, beta2)
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
                 update = _array(exp_avg / bias_correction1)

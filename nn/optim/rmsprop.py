@@ -1,9 +1,8 @@
 """`RMSprop`: gradients scaled by a running root-mean-square of their history."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _array, _advance, _check_lr, _check_nonneg,
-                        _check_unsupported, _evaluate_closure, _new_step, _to_scalar,
-                        _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _array, _check_lr, _check_nonneg,
+                        _check_unsupported, _evaluate_closure, _to_scalar, _zeros_like)
 
 __all__ = ["RMSprop"]
 
@@ -55,6 +54,14 @@ class RMSprop(Optimizer):
         _check_nonneg("alpha value", group["alpha"])
         _check_unsupported(group)
 
+    @staticmethod
+    def _init_state(state, p, g, group):
+        state["square_avg"] = _zeros_like(p)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = _zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = _zeros_like(p)
+
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
         loss (optional), and its result is returned."""
@@ -63,29 +70,9 @@ class RMSprop(Optimizer):
             lr = _to_scalar(group["lr"])
             alpha = group["alpha"]
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
             momentum = group["momentum"]
             centered = group["centered"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["square_avg"] = _zeros_like(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = _zeros_like(p)
-                    if centered:
-                        state["grad_avg"] = _zeros_like(p)
-                param = p.data
-                g = grad.data
-                if maximize:
-                    g = -g
-                _advance(state["step"])
-                if weight_decay != 0:
-                    g = g + weight_decay * param
+            for p, g, state, _ in self._params_with_grad(group, self._init_state):
                 square_avg = state["square_avg"].data
                 avg = _array(g * g)
                 avg *= 1 - alpha

@@ -1,8 +1,8 @@
 """`Rprop`: resilient backpropagation, steps from the signs of the gradients only."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_to_param, _advance, _check_lr, _check_unsupported,
-                        _evaluate_closure, _new_step, _state_tensor, _to_scalar, _zeros_like)
+from .optimizer import (Optimizer, _add_to_param, _check_lr, _check_unsupported, _evaluate_closure,
+                        _state_tensor, _to_scalar, _zeros_like)
 
 __all__ = ["Rprop"]
 
@@ -48,6 +48,11 @@ class Rprop(Optimizer):
             raise ValueError(f"Invalid eta values: {etaminus}, {etaplus}")
         _check_unsupported(group)
 
+    @staticmethod
+    def _init_state(state, p, g, group):
+        state["prev"] = _zeros_like(p)
+        state["step_size"] = _state_tensor(np.full_like(g, _to_scalar(group["lr"])))
+
     def step(self, closure=None):
         """Perform one optimization step; `closure` re-evaluates the model and returns the
         loss (optional), and its result is returned."""
@@ -55,19 +60,7 @@ class Rprop(Optimizer):
         for group in self.param_groups:
             etaminus, etaplus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["prev"] = _zeros_like(p)
-                    state["step_size"] = _state_tensor(np.full_like(grad.data,
-                                                                    _to_scalar(group["lr"])))
-                _advance(state["step"])
-                g = -grad.data if maximize else grad.data
+            for p, g, state, _ in self._params_with_grad(group, self._init_state):
                 prev, step_size = state["prev"].data, state["step_size"].data
                 sign = np.sign(g * prev)
                 factor = np.where(sign > 0, etaplus, np.where(sign < 0, etaminus, 1.0))

@@ -66,21 +66,8 @@ class SGD(Optimizer):
             lr = _to_scalar(group["lr"])
             momentum = group["momentum"]
             dampening = group["dampening"]
-            weight_decay = _to_scalar(group["weight_decay"])
             nesterov = group["nesterov"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                param = p.data
-                g = grad.data
-                if maximize:
-                    g = -g
-                if weight_decay != 0:                # g + weight_decay * param
-                    decayed = param * weight_decay
-                    decayed += g
-                    g = decayed
+            for p, g, _, _ in self._params_with_grad(group):
                 if momentum != 0:
                     state = all_state[p]
                     buf_t = state.get("momentum_buffer")
