@@ -57,6 +57,17 @@ class _Embedding(autograd.Function):
         return _wrap(gw), None, None, None
 
 
+
+def checked_padding_idx(padding_idx, num_embeddings, name="padding_idx"):
+    """padding_idx as a row number in 0..num_embeddings-1 (negative counts from the end), or
+    None; a ValueError naming `name` when it lies outside the table."""
+    if padding_idx is None:
+        return None
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(f"{name} must be within num_embeddings ({num_embeddings}), "
+                         f"got {padding_idx}")
+    return padding_idx % num_embeddings
+
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):
     """Rows of `weight` (num_embeddings, embedding_dim) picked by the integer ids in `input`.
@@ -78,11 +89,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         bad = idx.min() if idx.min() < 0 else idx.max()
         raise IndexError(f"embedding: index {int(bad)} is out of range for a table of {num} "
                          f"rows (valid ids are 0..{num - 1})")
-    if padding_idx is not None:
-        if not -num <= padding_idx < num:
-            raise ValueError(f"embedding: padding_idx must be within num_embeddings ({num}), "
-                             f"got {padding_idx}")
-        padding_idx = padding_idx % num
+    padding_idx = checked_padding_idx(padding_idx, num, "embedding: padding_idx")
     if max_norm is not None:
         _renorm_rows(weight, np.unique(idx), max_norm, norm_type)
     return _Embedding.apply(weight, idx, padding_idx, scale_grad_by_freq)
@@ -164,11 +171,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
                              f"the same shape as the input ({input.shape})")
     num, dim = weight.shape
     ids, bag_of, count, positions = _bags(input, offsets, include_last_offset)
+    padding_idx = checked_padding_idx(padding_idx, num, "embedding_bag: padding_idx")
     if padding_idx is not None:
-        if not -num <= padding_idx < num:
-            raise ValueError(f"embedding_bag: padding_idx must be within num_embeddings "
-                             f"({num}), got {padding_idx}")
-        kept = ids != padding_idx % num
+        kept = ids != padding_idx
         ids, bag_of, positions = ids[kept], bag_of[kept], positions[kept]
     rows = embedding(_wrap(ids), weight, None, max_norm, norm_type, scale_grad_by_freq)
     if per_sample_weights is not None:

@@ -4,6 +4,7 @@ import autograd
 from autograd import Tensor
 
 from .. import functional as F
+from ..functional.embedding import checked_padding_idx
 from .. import init
 from ..module import Module, check_device
 from ..parameter import Parameter
@@ -26,27 +27,28 @@ class Embedding(Module):
         check_device(device)
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"Padding_idx must be within num_embeddings "
-                                 f"({num_embeddings}), got {padding_idx}")
-            padding_idx %= num_embeddings
-        self.padding_idx = padding_idx
+        # "Padding_idx": PyTorch's own spelling in this message
+        self.padding_idx = checked_padding_idx(padding_idx, num_embeddings, "Padding_idx")
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
         self.sparse = sparse
+        self._make_weight(_weight, dtype, requires_grad=not _freeze)
+
+    def _make_weight(self, _weight, dtype, requires_grad=True):
+        """The (num_embeddings, embedding_dim) weight: `_weight` when given (its shape
+        checked), else a new one initialised by reset_parameters."""
+        shape = (self.num_embeddings, self.embedding_dim)
         if _weight is None:
-            self.weight = Parameter(autograd.empty(num_embeddings, embedding_dim,
+            self.weight = Parameter(autograd.empty(*shape,
                                                    dtype=dtype or autograd.get_default_dtype()),
-                                    requires_grad=not _freeze)
+                                    requires_grad=requires_grad)
             self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise ValueError(f"Shape of weight does not match num_embeddings and "
-                                 f"embedding_dim: expected {(num_embeddings, embedding_dim)}, "
-                                 f"got {tuple(_weight.shape)}")
-            self.weight = Parameter(_weight, requires_grad=not _freeze)
+            return
+        if tuple(_weight.shape) != shape:
+            raise ValueError(f"Shape of weight does not match num_embeddings and "
+                             f"embedding_dim: expected {shape}, got {tuple(_weight.shape)}")
+        self.weight = Parameter(_weight, requires_grad=requires_grad)
 
     def reset_parameters(self):
         init.normal_(self.weight)
@@ -97,11 +99,7 @@ class EmbeddingBag(Module):
                  include_last_offset=False, padding_idx=None, device=None, dtype=None):
         super().__init__()
         check_device(device)
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"padding_idx must be within num_embeddings "
-                                 f"({num_embeddings}), got {padding_idx}")
-            padding_idx %= num_embeddings
+        padding_idx = checked_padding_idx(padding_idx, num_embeddings)
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         self.max_norm = max_norm
@@ -111,18 +109,10 @@ class EmbeddingBag(Module):
         self.sparse = sparse
         self.include_last_offset = include_last_offset
         self.padding_idx = padding_idx
-        if _weight is None:
-            self.weight = Parameter(autograd.empty(num_embeddings, embedding_dim,
-                                                   dtype=dtype or autograd.get_default_dtype()))
-            self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise ValueError(f"Shape of weight does not match num_embeddings and "
-                                 f"embedding_dim: expected {(num_embeddings, embedding_dim)}, "
-                                 f"got {tuple(_weight.shape)}")
-            self.weight = Parameter(_weight)
+        self._make_weight(_weight, dtype)
 
     reset_parameters = Embedding.reset_parameters
+    _make_weight = Embedding._make_weight
     _fill_padding_idx_with_zero = Embedding._fill_padding_idx_with_zero
 
     def forward(self, input, offsets=None, per_sample_weights=None):
