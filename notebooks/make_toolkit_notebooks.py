@@ -508,17 +508,21 @@ def deep_mlp(act, depth=6, width=64):
         d = width
     return nn.Sequential(*layers, nn.Linear(d, 10))
 
+def batches(steps):
+    # `steps` shuffled minibatches of (X, y), epoch after epoch
+    loader = DataLoader(TensorDataset(X, y), batch_size=64, shuffle=True)
+    while True:
+        for batch in loader:
+            if steps == 0:
+                return
+            steps -= 1
+            yield batch
+
 def grad_norms_while_training(model, steps=40, lr=0.05):
     opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
     layers = weight_layers(model)
-    loader = DataLoader(TensorDataset(X, y), batch_size=64, shuffle=True)
-    norms, batches = [], iter(loader)
-    for _ in range(steps):
-        try:
-            xb, yb = next(batches)
-        except StopIteration:
-            batches = iter(loader)
-            xb, yb = next(batches)
+    norms = []
+    for xb, yb in batches(steps):
         opt.zero_grad()
         F.cross_entropy(model(xb), yb).backward()
         norms.append([float(np.linalg.norm(m.weight.grad.numpy())) for _, m in layers])
@@ -564,14 +568,8 @@ def init_weights(model, how):
 
 def train_losses(model, steps=60, lr=0.02):
     opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-    loader = DataLoader(TensorDataset(X, y), batch_size=64, shuffle=True)
-    losses, batches = [], iter(loader)
-    for _ in range(steps):
-        try:
-            xb, yb = next(batches)
-        except StopIteration:
-            batches = iter(loader)
-            xb, yb = next(batches)
+    losses = []
+    for xb, yb in batches(steps):
         opt.zero_grad()
         loss = F.cross_entropy(model(xb), yb)
         loss.backward()
