@@ -19,9 +19,9 @@ chains are fine); gradients for a node are summed in a buffer as its consumers r
 to it once, when its turn comes. With `inputs` (`autograd.grad`), only nodes on a path to an input run,
 gradients reaching the inputs are returned instead of stored, and nothing is accumulated.
 """
-import math
-
 import gc as _gc
+import math
+from heapq import heappop as _heappop, heappush as _heappush
 
 import numpy as np
 
@@ -110,23 +110,6 @@ def _check_backward(node, grads):
                 f"called from {node._trace or '<unknown: enable anomaly detection before the forward pass>'}")
 
 
-def _dependencies(roots):
-    """For every node reachable from `roots`: how many edges lead into it from its consumers."""
-    deps = {}
-    stack = [node for node in roots if node is not None]
-    for node in stack:
-        deps.setdefault(node, 0)
-    while stack:
-        for parent, _ in stack.pop().next_functions:
-            if parent is not None:
-                if parent in deps:
-                    deps[parent] += 1
-                else:
-                    deps[parent] = 1
-                    stack.append(parent)
-    return deps
-
-
 def _wanted(roots, targets):
     """Nodes on some path from the roots to a target node (the only ones `grad` must run)."""
     wanted = set()
@@ -143,22 +126,19 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     `create_graph`). inputs: None to store gradients where nodes keep them (`backward`), or a
     list of edges whose gradients to return instead (`grad`: nothing is stored).
     Returns the list of gradients for `inputs` (None for unreached ones).
-
-    Nodes run in an order where each comes after all of its consumers (Kahn's algorithm on the
-    counts of incoming edges), so a node receives its whole gradient, summed, exactly once.
     """
     buffer = {}
+    pending = []
     for (node, nr), g in zip(roots, grads):
         if node is not None:
+            if node not in buffer:
+                _push(pending, node)
             _add_to(buffer, node, nr, g)
-    root_nodes = [node for node, _ in roots if node is not None]
-    deps = _dependencies(root_nodes)
     wanted = targets = None
     captured = {}
     if inputs is not None:
         targets = {node for node, _ in inputs if node is not None}
-        wanted = _wanted(root_nodes, targets)
-    ready = [node for node in dict.fromkeys(root_nodes) if deps[node] == 0]
+        wanted = _wanted([node for node, _ in roots if node is not None], targets)
     anomaly = _anomaly.state.enabled
     # The walk makes many short-lived objects; Python's cycle collector would keep scanning the
     # (acyclic, still alive) graph for them. The graph is freed by reference counting alone.
@@ -166,7 +146,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     if collecting:
         _gc.disable()
     try:
-        _walk(ready, buffer, deps, wanted, targets, captured, retain_graph, create_graph, anomaly)
+        _walk(pending, buffer, wanted, targets, captured, retain_graph, create_graph, anomaly)
     finally:
         if collecting:
             _gc.enable()
@@ -181,50 +161,65 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     return out
 
 
-def _walk(ready, buffer, deps, wanted, targets, captured, retain_graph, create_graph, anomaly):
-    """Run the nodes in `ready` and, as their consumers finish, the nodes they feed."""
-    pop, push, take = ready.pop, ready.append, buffer.pop
+def _push(pending, node):
+    """Queue `node` (its gradient waits in the buffer): newest-made first, so the pending node
+    with the highest sequence number runs next. Sinks share -1; `id` breaks their ties."""
+    _heappush(pending, (-node._seq, id(node), node))
+
+
+def _walk(pending, buffer, wanted, targets, captured, retain_graph, create_graph, anomaly):
+    """Run the queued nodes and, as they hand gradients on, the nodes they feed.
+
+    `pending` is a heap of the nodes that hold a gradient in `buffer`, the newest-made first.
+    After a node runs, the one parent it fed that is newer than everything pending (in a
+    chain: the only one) runs at once, its gradient passed along without the buffer."""
+    pop = _heappop
     with _gm.set_grad_enabled(create_graph):
-        while ready:
-            node = pop()
-            grad = take(node, None)
-            edges = node.next_functions
-            if grad is not None:
+        while pending:
+            node = pop(pending)[2]
+            grad = buffer.pop(node)
+            while True:  # runs `node`, then follows the chain while it can
                 if node._pre_hooks:
                     grad = _run_hooks(node, grad, create_graph)
                 if wanted is not None:
                     if node in targets:
                         captured[node] = grad
                     if node not in wanted:
-                        grad = None
+                        break
                 elif node._keeps:
                     node._keep(grad)
-            if grad is not None and edges:
+                edges = node.next_functions
+                if not edges or grad is None:
+                    break
                 results = node._apply(grad, create_graph)
                 if not retain_graph:
                     node._release()
                 if anomaly:
                     _check_backward(node, results)
+                nxt = None
                 for (parent, nr), g in zip(edges, results):
-                    if parent is None:
+                    if g is None or parent is None:
                         continue
-                    if g is not None:
-                        if parent._n_out == 1:
-                            prev = buffer.get(parent)
-                            buffer[parent] = g if prev is None else prev + g
-                        else:
-                            _add_to(buffer, parent, nr, g)
-                    left = deps[parent] - 1
-                    deps[parent] = left
-                    if not left:
-                        push(parent)
-            else:
-                for parent, _ in edges:
-                    if parent is not None:
-                        left = deps[parent] - 1
-                        deps[parent] = left
-                        if not left:
-                            push(parent)
+                    if parent is nxt:
+                        grad = grad + g
+                    elif parent._n_out != 1:
+                        if parent not in buffer:
+                            _push(pending, parent)
+                        _add_to(buffer, parent, nr, g)
+                    elif parent in buffer:
+                        buffer[parent] = buffer[parent] + g
+                    elif nxt is None:
+                        nxt, grad = parent, g
+                    else:
+                        buffer[parent] = g
+                        _push(pending, parent)
+                if nxt is None:
+                    break
+                if pending and pending[0][0] < -nxt._seq:  # something newer waits
+                    buffer[nxt] = grad
+                    _push(pending, nxt)
+                    break
+                node = nxt
 
 
 def as_grad_array(grad, like):

@@ -22,6 +22,8 @@ names the tensor and the op, and reading it after the graph was freed says to pa
 `retain_graph=True`.
 """
 
+import itertools
+
 import numpy as np
 
 from . import anomaly as _anomaly
@@ -37,12 +39,15 @@ _OUTPUT = object()  # marks a saved value that is the op's own output
 
 class Node:
     """One step of the backward graph (PyTorch's `grad_fn` objects)."""
-    __slots__ = ("next_functions", "needs_input_grad", "_saved", "__weakref__", "__dict__")
+    __slots__ = ("next_functions", "needs_input_grad", "_saved", "_seq", "__weakref__",
+                 "__dict__")
     _n_out = 1
     _keeps = False
     # `_saved` is None (nothing saved), a tuple of entries (value, owner, version counter,
     # version[, output_nr]) made by save_for_backward, or FREED after a backward without
-    # retain_graph. Rarely set attributes are class-level defaults (an instance stores its
+    # retain_graph. `_seq` is drawn from `next_seq()` once the node's edges are set, so a node
+    # is always newer than the nodes it points to: backward runs the newest pending node
+    # first, which is a topological order (PyTorch's sequence_nr). Rarely set attributes are class-level defaults (an instance stores its
     # own only when it sets one):
     _pre_hooks = None    # {output_nr or None: [hook, ...]}
     _trace = None        # where the forward call came from (anomaly mode)
@@ -103,6 +108,7 @@ class AccumulateGrad(Node):
     """The sink for a leaf tensor: adds the gradient into `variable.grad`."""
     __slots__ = ("variable",)
     _keeps = True
+    _seq = -1  # a sink: it feeds nothing, so it may run after everything else
 
     def __init__(self, variable):
         self.variable = variable
@@ -342,6 +348,7 @@ class Function(metaclass=_FunctionMeta):
                 wrapped.append(o)
         if any_grad:
             node.next_functions = tuple(edges)
+            node._seq = next_seq()
             node._n_outputs = len(outputs)
             node._out_meta = [(getattr(o, "shape", ()), getattr(o, "dtype", None))
                               for o in outputs]
@@ -428,6 +435,7 @@ class Op(metaclass=_FunctionMeta):
             return _wrap(y, None)
         node.needs_input_grad = tuple(needs)
         node.next_functions = tuple(edges)
+        node._seq = next_seq()
         return _finish(node, y, args)
 
 
@@ -444,6 +452,7 @@ def apply1(cls, a, kwargs=None):
     node.needs_input_grad = _TRUE1
     fn = a.grad_fn
     node.next_functions = ((fn, a._output_nr) if fn is not None else _edge(a),)
+    node._seq = next_seq()
     out = _new(_Tensor)
     out._data = y
     out.grad_fn = node
@@ -504,6 +513,7 @@ def apply2(cls, a, b, kwargs=None):
     else:
         edge_b = _NO_EDGE
     node.next_functions = (edge_a, edge_b)
+    node._seq = next_seq()
     out = _new(_Tensor)
     out._data = y
     out.grad_fn = node
@@ -576,6 +586,7 @@ def _finish(node, y, args):
     return out
 
 
+next_seq = itertools.count().__next__  # the sequence numbers of nodes (see Node._seq)
 _TRUE1 = (True,)
 _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))  # [ga][gb]
 _SAVED_NONE = (None, None, None, 0)  # a saved slot left empty (a value no gradient needs)

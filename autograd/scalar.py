@@ -50,7 +50,7 @@ from . import anomaly as _anomaly
 from . import dtypes as _dtypes
 from . import engine as _engine
 from . import grad_mode as _gm
-from .function import Node
+from .function import Node, next_seq
 
 __all__ = ["Scalar", "grad", "backward", "maximum", "minimum"]
 
@@ -75,6 +75,7 @@ class Scalar:
     next_functions = ()  # a leaf's; the ops build theirs from the parents `_p0`, `_p1`
     _n_out = 1
     _keeps = True
+    _seq = -1          # a leaf is a sink; ops draw theirs (see autograd.function.Node._seq)
     label = None       # an optional name, drawn by autograd.viz
     _pre_hooks = None  # a list of hooks fn(grad) -> grad or None, once one is registered
     _trace = None      # where the op was called, recorded under anomaly detection
@@ -189,6 +190,7 @@ class Scalar:
             return Tensor._wrap(arr, None)
         node = _new(ToTensorBackward)
         node.next_functions = ((self, 0),)
+        node._seq = next_seq()
         return Tensor._wrap(arr, node)
 
     @staticmethod
@@ -207,6 +209,7 @@ class Scalar:
         out.data = value
         out.grad = 0.0
         out.next_functions = (_edge(t),)
+        out._seq = next_seq()
         out._s0 = (t._data.shape, t._data.dtype)
         return out
 
@@ -281,7 +284,7 @@ class FromTensor(Scalar):
     """The node of `Scalar.from_tensor(t)`: hands the Scalar's gradient to `t`'s graph as an
     array of `t`'s shape (under create_graph a Tensor, connected to the Scalar graph when the
     gradient is a Scalar). Saves (shape, dtype)."""
-    __slots__ = ()
+    __slots__ = ("_seq",)
     _op = "from_tensor"
     _backward_name = "FromTensorBackward"
 
@@ -302,6 +305,7 @@ class FromTensor(Scalar):
 # ------------------------------------------------ recording ops (used by scalar_ops)
 _grad_state = _gm.state
 _anomaly_state = _anomaly.state
+_next_seq = next_seq
 
 
 def _unary(cls, x, value, s0, s1=None):
@@ -312,6 +316,7 @@ def _unary(cls, x, value, s0, s1=None):
         out._p0 = x
         out._s0 = s0
         out._s1 = s1
+        out._seq = _next_seq()
     else:
         out = _new(Scalar)
     out.data = value
@@ -329,6 +334,7 @@ def _binary(cls, a, b, value, s0, s1):
         out._p1 = b
         out._s0 = s0
         out._s1 = s1
+        out._seq = _next_seq()
     else:
         out = _new(Scalar)
     out.data = value
@@ -377,7 +383,7 @@ class _Unary(Scalar):
     """Base of the ops of one Scalar: the parent is in `_p0`. `next_functions` is made on
     demand, so that an op allocates one tracked object (itself), not three: fewer objects for
     the cycle collector to scan while a big graph is being built."""
-    __slots__ = ()
+    __slots__ = ("_seq",)
 
     @property
     def next_functions(self):
@@ -389,7 +395,7 @@ class _Unary(Scalar):
 
 class _Binary(Scalar):
     """Base of the ops of two Scalars, the parents in `_p0` and `_p1`."""
-    __slots__ = ()
+    __slots__ = ("_seq",)
 
     @property
     def next_functions(self):
