@@ -191,7 +191,12 @@ def _walk(pending, buffer, wanted, targets, captured, retain_graph, create_graph
                 edges = node.next_functions
                 if not edges or grad is None:
                     break
-                results = node._apply(grad, create_graph)
+                if create_graph:
+                    results = node._apply(grad, True)
+                else:
+                    results = node._backward(grad)
+                    if results.__class__ is not tuple:
+                        results = (results,)
                 if not retain_graph:
                     node._release()
                 if anomaly:

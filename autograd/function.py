@@ -32,9 +32,9 @@ from . import graph_gc as _graph_gc
 
 __all__ = ["Node", "AccumulateGrad", "Function", "Op", "once_differentiable"]
 
-_NO_EDGE = (None, 0)
+NO_EDGE = _NO_EDGE = (None, 0)  # the edge of an operand without gradient
 FREED = ("freed",)  # what `_saved` becomes once backward has released the saved values
-_OUTPUT = object()  # marks a saved value that is the op's own output
+OUTPUT = _OUTPUT = object()  # marks a saved value that is the op's own output
 
 
 class Node:
@@ -53,6 +53,7 @@ class Node:
     _trace = None        # where the forward call came from (anomaly mode)
     _meta = None         # user metadata (`node.metadata`)
     _as_tensors = False  # saved_tensors returns Tensors (backward under create_graph)
+    _formula_is_backward = False  # the op's backward(ctx, grad) is the node's `_backward`
 
     def name(self):
         return type(self).__name__
@@ -78,6 +79,10 @@ class Node:
         if self._meta is None:
             self._meta = {}
         return self._meta
+
+    def _backward(self, grad):
+        """First-order backward (`_apply` without create_graph): a tuple, or one gradient."""
+        return self._apply(grad, False)
 
     def _release(self):
         if self._saved is not None:
@@ -130,7 +135,7 @@ def _new_node(node_cls, _new=object.__new__):
     return node
 
 
-def _edge(t):
+def edge(t):
     """The graph edge for a tensor that requires grad: its grad_fn, or its leaf accumulator."""
     fn = t.grad_fn
     if fn is not None:
@@ -143,13 +148,41 @@ def _edge(t):
     return (acc, 0)
 
 
+_edge = edge
+
+
+def record(node, y, *edges):
+    """The output tensor of a recorded op: array `y`, made by `node` from `edges` (one per
+    operand, `NO_EDGE` for those without gradient). Draws the node's sequence number."""
+    node.next_functions = edges
+    node._seq = next_seq()
+    out = _new(_Tensor)
+    out._data = y
+    out.grad_fn = node
+    out._rg = True
+    out._vc = [0]
+    if _anomaly_state.enabled:
+        _anomaly_forward(node, y)
+    return out
+
+
 class _FunctionMeta(type):
     def __init__(cls, name, bases, ns):
         super().__init__(name, bases, ns)
         node_name = ns.get("backward_name") or f"{name}Backward"
         base_node = getattr(cls, "_node_base", Node)
-        cls._node_cls = type(node_name, (base_node,), {"__slots__": (), "_fn": cls,
-                                                        "__module__": cls.__module__})
+        ns_node = {"__slots__": (), "_fn": cls, "__module__": cls.__module__}
+        backward = getattr(cls, "backward", None)
+        if base_node._formula_is_backward and backward is not None:
+            ns_node["_backward"] = backward  # the engine calls the formula directly
+        cls._node_cls = type(node_name, (base_node,), ns_node)
+        cls._node_class_made()
+
+
+class _NodeClassHook:
+    @classmethod
+    def _node_class_made(cls):
+        """Called once a subclass and its node class exist (a hook for generated code)."""
 
 
 class _ContextMixin:
@@ -275,7 +308,7 @@ class BackwardNode(_ContextMixin, Node):
         return tuple(out)
 
 
-class Function(metaclass=_FunctionMeta):
+class Function(_NodeClassHook, metaclass=_FunctionMeta):
     """Base class for custom differentiable operations, as `torch.autograd.Function`.
 
     Subclass it with static `forward(ctx, *args, **kwargs)` and `backward(ctx, *grad_outputs)`
@@ -378,6 +411,7 @@ class OpNode(_ContextMixin, Node):
     """The node (and ctx) of an internal `Op`: backward works on arrays, or on Tensors when
     the engine builds a differentiable backward graph."""
     __slots__ = ()
+    _formula_is_backward = True
 
     def _apply(self, grad, create_graph):
         if create_graph:
@@ -393,7 +427,7 @@ class OpNode(_ContextMixin, Node):
         return result
 
 
-class Op(metaclass=_FunctionMeta):
+class Op(_NodeClassHook, metaclass=_FunctionMeta):
     """An internal primitive: forward on NumPy arrays, backward by a formula that works on
     arrays and Tensors alike (see the module docstring). Subclasses set `backward_name` to
     PyTorch's grad_fn name and define static `forward(ctx, *arrays, **options)` and
@@ -494,7 +528,7 @@ def apply2(cls, a, b, kwargs=None):
             xa.dtype.kind == "f":
         xb = _CONSTANTS.get((b, xa.dtype))
         if xb is None:
-            xb = _constant(b, xa.dtype)
+            xb = constant(b, xa.dtype)
     else:
         xb = b
     y = y0 = cls.forward(node, xa, xb, **kwargs) if kwargs else cls.forward(node, xa, xb)
@@ -521,21 +555,39 @@ def apply2(cls, a, b, kwargs=None):
     out._vc = vc = [0]
     saved = node._saved
     if saved is not None:
-        node._saved = tuple(_SAVED_NONE if v is None else
-                            (xa, a, a._vc, a._vc[0]) if ta and v is xa else
-                            (xb, b, b._vc, b._vc[0]) if tb and v is xb else
-                            (y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
-                            (v, None, None, 0) if v is xb or v is xa else  # a number operand
-                            _saved_entry(v, (a, b), out) for v in saved)
+        if len(saved) == 2:  # (a or None, b or None), as BinaryOp saves: unrolled
+            s0, s1 = saved
+            node._saved = (
+                _SAVED_NONE if s0 is None else
+                ((xa, a, a._vc, a._vc[0]) if ta else (xa, None, None, 0)) if s0 is xa else
+                _saved2(s0, xa, a, xb, b, out, y0),
+                _SAVED_NONE if s1 is None else
+                ((xb, b, b._vc, b._vc[0]) if tb else (xb, None, None, 0)) if s1 is xb else
+                _saved2(s1, xa, a, xb, b, out, y0))
+        else:
+            node._saved = tuple(_saved2(v, xa, a, xb, b, out, y0) for v in saved)
     if _anomaly.state.enabled:
         _anomaly_forward(node, y)
     return out
 
 
+def _saved2(v, xa, a, xb, b, out, y0):
+    """The saved-value entry for `v`, saved by a two-operand op: its operands a and b
+    (tensors or numbers) reached forward as xa and xb; `y0` is what forward returned."""
+    if v is None:
+        return _SAVED_NONE
+    for x, t in ((xa, a), (xb, b)):
+        if v is x:
+            return (x, t, t._vc, t._vc[0]) if isinstance(t, _Tensor) else (x, None, None, 0)
+    if v is out._data or v is y0:
+        return (out._data, _OUTPUT, out._vc, 0, 0)
+    return _saved_entry(v, (a, b), out)
+
+
 _CONSTANTS = {}  # (number, dtype) -> read-only 0-d array, filled by _constant
 
 
-def _constant(v, dtype):
+def constant(v, dtype):
     """The Python number `v` as a read-only 0-d array of the floating `dtype` (cached).
 
     For `+ - * /` with a float tensor this computes exactly what the number itself gives
@@ -588,8 +640,9 @@ def _finish(node, y, args):
 
 next_seq = itertools.count().__next__  # the sequence numbers of nodes (see Node._seq)
 _TRUE1 = (True,)
-_NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))  # [ga][gb]
-_SAVED_NONE = (None, None, None, 0)  # a saved slot left empty (a value no gradient needs)
+_anomaly_state = _anomaly.state
+NEEDS2 = _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))  # [ga][gb]
+SAVED_NONE = _SAVED_NONE = (None, None, None, 0)  # a saved slot left empty (a value no gradient needs)
 _new = object.__new__
 _ndarray = np.ndarray
 _asarray = np.asarray

@@ -86,9 +86,16 @@ class Scalar:
         if label is not None:
             self.label = label
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "_apply" in cls.__dict__:  # first-order backward: the same formula
+            cls._backward = cls.__dict__["_apply"]
+
     # ----------------------------------------------------------------- node protocol
-    def _apply(self, grad, create_graph):
+    def _apply(self, grad, create_graph=False):
         return ()
+
+    _backward = _apply
 
     def _release(self):
         pass
@@ -271,7 +278,7 @@ class ToTensorBackward(Node):
     float (as a Scalar still connected to the tensor graph under create_graph)."""
     __slots__ = ()
 
-    def _apply(self, grad, create_graph):
+    def _apply(self, grad, create_graph=False):
         if create_graph and hasattr(grad, "_data"):
             return (Scalar.from_tensor(grad),)
         return (float(getattr(grad, "_data", grad)),)
@@ -291,7 +298,7 @@ class FromTensor(Scalar):
     def _release(self):
         pass
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         shape, dtype = self._s0
         if create_graph and isinstance(g, Scalar):
             return (g.to_tensor().to(_dtypes.from_numpy_dtype(dtype)).reshape(shape),)

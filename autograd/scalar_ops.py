@@ -83,7 +83,7 @@ class _Add(_Binary):
     _op = "+"
     _backward_name = "AddBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         return (g, g)
 
 
@@ -92,7 +92,7 @@ class _AddConst(_Unary):
     _op = "+"
     _backward_name = "AddBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         return (g,)
 
 
@@ -101,7 +101,7 @@ class _Sub(_Binary):
     _op = "-"
     _backward_name = "SubBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         return (g, -g)
 
 
@@ -110,7 +110,7 @@ class _RSubConst(_Unary):
     _op = "-"
     _backward_name = "RsubBackward1"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         return (-g,)
 
 
@@ -119,7 +119,7 @@ class _Neg(_Unary):
     _op = "neg"
     _backward_name = "NegBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         return (-g,)
 
 
@@ -175,7 +175,7 @@ class _Mul(_Binary):
     _op = "*"
     _backward_name = "MulBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         a = self._s0
         if a is None:
             _freed(self)
@@ -191,7 +191,7 @@ class _MulConst(_Unary):
     _op = "*"
     _backward_name = "MulBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         c = self._s0
         if c is None:
             _freed(self)
@@ -203,7 +203,7 @@ class _Div(_Binary):
     _op = "/"
     _backward_name = "DivBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         a = self._s0
         if a is None:
             _freed(self)
@@ -220,7 +220,7 @@ class _DivConst(_Unary):
     _op = "/"
     _backward_name = "DivBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         c = self._s0
         if c is None:
             _freed(self)
@@ -233,7 +233,7 @@ class _RDivConst(_Unary):
     _op = "/"
     _backward_name = "DivBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         x = self._s0
         if x is None:
             _freed(self)
@@ -289,7 +289,7 @@ class _PowConst(_Unary):
         p = self._s1
         return f"**{int(p) if p == int(p) else p}" if math.isfinite(p) else f"**{p}"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         x = self._s0
         if x is None:
             _freed(self)
@@ -308,7 +308,7 @@ class _Pow(_Binary):
     _op = "**"
     _backward_name = "PowBackward1"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         a = self._s0
         if a is None:
             _freed(self)
@@ -332,7 +332,7 @@ class _RPowConst(_Unary):
     _op = "**"
     _backward_name = "PowBackward2"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         x = self._s0
         if x is None:
             _freed(self)
@@ -368,7 +368,7 @@ class _Smooth(_Unary):
     __slots__ = ()
     _of_output = False
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         v = self._s0
         if v is None:
             _freed(self)
@@ -414,7 +414,7 @@ class _Relu(_Unary):
     _op = "ReLU"
     _backward_name = "ReluBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         y = self._s0
         if y is None:
             _freed(self)
@@ -426,7 +426,7 @@ class _LeakyRelu(_Unary):
     _op = "leaky_relu"
     _backward_name = "LeakyReluBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         x = self._s0
         if x is None:
             _freed(self)
@@ -438,7 +438,7 @@ class _Abs(_Unary):
     _op = "abs"
     _backward_name = "AbsBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         x = self._s0
         if x is None:
             _freed(self)
@@ -452,7 +452,7 @@ class _Gelu(_Unary):
     _op = "gelu"
     _backward_name = "GeluBackward0"
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         x = self._s0
         if x is None:
             _freed(self)
@@ -512,7 +512,7 @@ class _Maximum(_Binary):
     _backward_name = "MaximumBackward0"
     _loses = staticmethod(operator.lt)  # a loses to b
 
-    def _apply(self, g, create_graph):
+    def _apply(self, g, create_graph=False):
         a = self._s0
         if a is None:
             _freed(self)

@@ -150,25 +150,24 @@ Tensor.random_ = _random_fill("random_", lambda g, s, low=0, high=None:
 
 
 # ------------------------------------------------------------------ operators
-from .function import apply2  # noqa: E402
-
 _add, _sub, _mul, _div = binary._add, binary._sub, binary.mul, binary.div
-_Add, _Sub, _Mul, _Div = binary.Add, binary.Sub, binary.Mul, binary.Div
+_Add, _Sub, _Mul, _Div = binary.Add.apply, binary.Sub.apply, binary.Mul.apply, binary.Div.apply
 
 
-def _fast(cls, slow):
+def _fast(apply, slow):
     """An operator with a fast path for the common cases (same dtypes, or a Python number
-    that does not change the tensor's dtype), else the full promoting function."""
+    that does not change the tensor's dtype) straight to the op's `apply`, else the full
+    promoting function."""
     def op(self, other):
         oc = other.__class__
         if oc is float:
             if self._data.dtype.kind == "f":
-                return apply2(cls, self, other)
+                return apply(self, other)
         elif oc is Tensor:
             if self._data.dtype == other._data.dtype:
-                return apply2(cls, self, other)
+                return apply(self, other)
         elif oc is int and self._data.dtype.kind in "fiu":
-            return apply2(cls, self, other)
+            return apply(self, other)
         return slow(self, other)
     return op
 
@@ -191,7 +190,7 @@ Tensor.__sub__ = _fast(_Sub, _sub)
 Tensor.__rsub__ = _reflected(_sub)
 Tensor.__mul__ = _fast(_Mul, _mul)
 Tensor.__rmul__ = _fast(_Mul, _mul)
-Tensor.__truediv__ = lambda self, other: apply2(_Div, self, other) if (
+Tensor.__truediv__ = lambda self, other: _Div(self, other) if (
     other.__class__ is float and self._data.dtype.kind == "f") else _div(self, other)
 Tensor.__rtruediv__ = _reflected(_div)
 Tensor.__floordiv__ = binary.floor_divide

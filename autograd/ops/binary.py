@@ -20,7 +20,9 @@ and `compare` (comparisons, logical and bitwise ops, without gradients).
 import numpy as np
 
 from .. import dtypes as _dt
-from ..function import Op, OpNode
+from .. import grad_mode as _grad_mode
+from ..function import (NEEDS2, NO_EDGE, OUTPUT, SAVED_NONE, Op, OpNode, constant, edge,
+                        record)
 from ..tensor import Tensor
 from . import dual
 from .elementwise import cast
@@ -129,56 +131,86 @@ class BinaryOp(Op):
 
     `number_as_array = True` (add, sub, mul, div) lets a Python number that is the second
     operand of a float tensor arrive as a cached 0-d array of the tensor's dtype: the same
-    result, computed faster (see `function._constant`)."""
+    result, computed faster (see `function.constant`)."""
     _node_base = BinaryNode
     fn = None
     saves = None
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("fn") is not None:
-            cls.forward = staticmethod(_binary_forward(cls.fn, cls.saves, cls.__name__.lower()))
+    @classmethod
+    def _node_class_made(cls):
+        if cls.fn is not None:
+            cls.apply = staticmethod(_binary_apply(cls))
 
 
-def _kept(saves):
-    """For each `needs_input_grad` pair, which of (a, b[, y]) a forward must keep."""
+def _save_plans(saves):
+    """For each pair (a needs grad, b needs grad): None when nothing is saved, else which of
+    (a, b[, y]) to keep."""
+    if saves is None:
+        return ((None, None), (None, None))
     names = "aby" if "y" in saves["a"] + saves["b"] else "ab"
-    return {(na, nb): tuple(c in (saves["a"] if na else "") + (saves["b"] if nb else "")
-                            for c in names)
-            for na in (False, True) for nb in (False, True)}
+    return tuple(tuple(tuple(c in (saves["a"] if na else "") + (saves["b"] if nb else "")
+                             for c in names)
+                       for nb in (False, True)) for na in (False, True))
 
 
-def _binary_forward(fn, saves, name):
-    ndarray, asarray = np.ndarray, np.asarray
-    kept = _kept(saves) if saves is not None else None
-    with_y = saves is not None and len(kept[True, True]) == 3
+def _binary_apply(cls):
+    """`cls.apply(a, b)`, generated for one binary op: forward and recording in one function,
+    the hot path of `+ - * /`. `a` and `b` are tensors of one dtype, or a tensor and a Python
+    number (`promote` has run). Only the gradients that will be asked for are prepared for:
+    the operand shapes when one was broadcast, and the saved values they need."""
+    fn, node_cls, name = cls.fn, cls._node_cls, cls.__name__.lower()
+    plans = _save_plans(cls.saves)
+    as_array = cls.number_as_array
+    ndarray, asarray, new, wrap = np.ndarray, np.asarray, object.__new__, Tensor._wrap
+    grad_mode = _grad_mode.state
 
-    def forward(ctx, a, b):
+    def apply(a, b):
+        if isinstance(a, Tensor):
+            xa, ga = a._data, a._rg
+            if isinstance(b, Tensor):
+                xb, gb = b._data, b._rg
+            else:
+                xb, gb = b, False
+                if as_array and (b.__class__ is float or b.__class__ is int) and \
+                        xa.dtype.kind == "f":
+                    xb = constant(b, xa.dtype)
+        else:
+            xa, ga = a, False
+            xb, gb = b._data, b._rg
         try:
-            y = fn(a, b)
+            y = fn(xa, xb)
         except ValueError:
-            raise _broadcast_error(name, a, b) from None
+            raise _broadcast_error(name, xa, xb) from None
         except TypeError:  # NumPy refuses the dtypes (bool - bool on the fast path)
             if name == "sub":
                 raise RuntimeError(_BOOL_SUB) from None
             raise
         if y.__class__ is not ndarray:  # 0-d results come back as NumPy scalars
             y = asarray(y)
+        if not ((ga or gb) and grad_mode.grad_enabled):
+            return wrap(y, None)
+        node = new(node_cls)
+        node.needs_input_grad = NEEDS2[ga][gb]
         shape = y.shape
-        na, nb = ctx.needs_input_grad
-        if (na and a.shape != shape) or (nb and b.shape != shape):  # only these are reduced
-            ctx.shapes = (a.shape if na else shape, b.shape if nb else shape)
+        if (ga and xa.shape != shape) or (gb and xb.shape != shape):  # only these are reduced
+            node.shapes = (xa.shape if ga else shape, xb.shape if gb else shape)
         else:
-            ctx.shapes = None
-        if kept is not None:
-            keep = kept[na, nb]
-            if with_y:
-                ctx._saved = (a if keep[0] else None, b if keep[1] else None,
-                              y if keep[2] else None)
-            else:
-                ctx._saved = (a if keep[0] else None, b if keep[1] else None)
-        return y
-    return forward
+            node.shapes = None
+        out = record(node, y, edge(a) if ga else NO_EDGE, edge(b) if gb else NO_EDGE)
+        keep = plans[ga][gb]
+        if keep is None:
+            node._saved = None
+        else:
+            saved = (((xa, a, a._vc, a._vc[0]) if isinstance(a, Tensor) else
+                      (xa, None, None, 0)) if keep[0] else SAVED_NONE,
+                     ((xb, b, b._vc, b._vc[0]) if isinstance(b, Tensor) else
+                      (xb, None, None, 0)) if keep[1] else SAVED_NONE)
+            if len(keep) == 3:
+                saved += ((y, OUTPUT, out._vc, 0, 0) if keep[2] else SAVED_NONE,)
+            node._saved = saved
+        return out
+    apply.__name__ = apply.__qualname__ = f"{cls.__name__}.apply"
+    return apply
 
 
 def _reduce_grads(ctx, ga, gb):
