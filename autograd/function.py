@@ -584,7 +584,7 @@ def _saved2(v, xa, a, xb, b, out, y0):
     return _saved_entry(v, (a, b), out)
 
 
-_CONSTANTS = {}  # (number, dtype) -> read-only 0-d array, filled by _constant
+CONSTANTS = _CONSTANTS = {}  # (number, dtype) -> read-only 0-d array, filled by constant
 
 
 def constant(v, dtype):
@@ -639,7 +639,7 @@ def _finish(node, y, args):
 
 
 next_seq = itertools.count().__next__  # the sequence numbers of nodes (see Node._seq)
-_TRUE1 = (True,)
+TRUE1 = _TRUE1 = (True,)
 _anomaly_state = _anomaly.state
 NEEDS2 = _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))  # [ga][gb]
 SAVED_NONE = _SAVED_NONE = (None, None, None, 0)  # a saved slot left empty (a value no gradient needs)

@@ -21,8 +21,8 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .. import grad_mode as _grad_mode
-from ..function import (NEEDS2, NO_EDGE, OUTPUT, SAVED_NONE, Op, OpNode, constant, edge,
-                        record)
+from ..function import (CONSTANTS, NEEDS2, NO_EDGE, OUTPUT, SAVED_NONE, Op, OpNode, constant,
+                        edge, record)
 from ..tensor import Tensor
 from . import dual
 from .elementwise import cast
@@ -163,17 +163,22 @@ def _binary_apply(cls):
     as_array = cls.number_as_array
     ndarray, asarray, new, wrap = np.ndarray, np.asarray, object.__new__, Tensor._wrap
     grad_mode = _grad_mode.state
+    constants = CONSTANTS
 
     def apply(a, b):
+        broadcast = True  # whether an operand may have been broadcast
         if isinstance(a, Tensor):
             xa, ga = a._data, a._rg
             if isinstance(b, Tensor):
                 xb, gb = b._data, b._rg
             else:
-                xb, gb = b, False
-                if as_array and (b.__class__ is float or b.__class__ is int) and \
-                        xa.dtype.kind == "f":
-                    xb = constant(b, xa.dtype)
+                xb, gb, broadcast = b, False, False
+                if as_array and (b.__class__ is float or b.__class__ is int):
+                    dtype = xa.dtype
+                    if dtype.kind == "f":
+                        xb = constants.get((b, dtype))
+                        if xb is None:
+                            xb = constant(b, dtype)
         else:
             xa, ga = a, False
             xb, gb = b._data, b._rg
@@ -191,12 +196,22 @@ def _binary_apply(cls):
             return wrap(y, None)
         node = new(node_cls)
         node.needs_input_grad = NEEDS2[ga][gb]
-        shape = y.shape
-        if (ga and xa.shape != shape) or (gb and xb.shape != shape):  # only these are reduced
-            node.shapes = (xa.shape if ga else shape, xb.shape if gb else shape)
+        node.shapes = None
+        if broadcast:  # only the operands that need a gradient are reduced
+            shape = y.shape
+            if (ga and xa.shape != shape) or (gb and xb.shape != shape):
+                node.shapes = (xa.shape if ga else shape, xb.shape if gb else shape)
+        if ga:
+            fa = a.grad_fn
+            ea = (fa, a._output_nr) if fa is not None else edge(a)
         else:
-            node.shapes = None
-        out = record(node, y, edge(a) if ga else NO_EDGE, edge(b) if gb else NO_EDGE)
+            ea = NO_EDGE
+        if gb:
+            fb = b.grad_fn
+            eb = (fb, b._output_nr) if fb is not None else edge(b)
+        else:
+            eb = NO_EDGE
+        out = record(node, y, ea, eb)
         keep = plans[ga][gb]
         if keep is None:
             node._saved = None

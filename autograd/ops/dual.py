@@ -11,9 +11,13 @@ that was broadcast is summed over the broadcast dimensions.
 """
 import numpy as np
 
+from ..function import constant as _constant
+
 __all__ = ["is_tensor", "sum_to", "expand", "reshape", "exp", "log", "sqrt", "sin", "cos",
            "tanh", "sigmoid", "pow", "where", "sign", "abs", "transpose", "swap_last", "matmul",
-           "sum", "unsqueeze", "zeros_like", "erf_grad", "cast", "neg"]
+           "sum", "unsqueeze", "zeros_like", "erf_grad", "cast", "neg", "one_minus"]
+
+_ndarray = np.ndarray
 
 
 def is_tensor(x):
@@ -34,6 +38,14 @@ def sum_to(g, shape):
     if lead:
         out = out.reshape(shape)
     return np.asarray(out)
+
+
+def one_minus(x):
+    """1 - x. The same values as the expression, faster on arrays: NumPy takes much longer
+    to combine a Python number with a small array than a 0-d array of the array's dtype."""
+    if x.__class__ is _ndarray and x.dtype.kind == "f":
+        return _constant(1, x.dtype) - x
+    return 1 - x
 
 
 def expand(g, shape):

@@ -11,7 +11,8 @@ and bool tensors to the default float dtype, as PyTorch does.
 import numpy as np
 
 from .. import dtypes as _dt
-from ..function import Op, apply1
+from .. import grad_mode as _grad_mode
+from ..function import OUTPUT, TRUE1, Op, edge, record
 from ..tensor import Tensor
 from . import dual
 
@@ -56,49 +57,68 @@ _BOOL_RULES = {"Neg": _bool_negation, "Abs": _bool_not_implemented("Abs"),
 
 def _unary(name, backward_name, fn, derivative, saves="x", floating=True):
     if saves == "x":
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return fn(x)
-
         def backward(ctx, g):
             x, = ctx.saved_tensors
             return g * derivative(x)
     elif saves == "y":
-        def forward(ctx, x):
-            y = fn(x)
-            if y.__class__ is not np.ndarray:  # 0-d: save the array that becomes the output
-                y = np.asarray(y)
-            ctx.save_for_backward(y)
-            return y
-
         def backward(ctx, g):
             y, = ctx.saved_tensors
             return g * derivative(y)
     else:
-        def forward(ctx, x):
-            return fn(x)
-
         def backward(ctx, g):
             return derivative(g)
     cls = type(name, (UnaryOp,), {"backward_name": backward_name,
-                                  "forward": staticmethod(forward),
                                   "backward": staticmethod(backward),
                                   "floating": floating, "__module__": __name__})
+    apply = _unary_apply(cls, fn, saves)
+    cls.apply = staticmethod(apply)
+    return cls, apply
+
+
+def _unary_apply(cls, fn, saves):
+    """The function of one elementwise op (`autograd.tanh`, also `Tanh.apply`): forward and
+    recording in one function, the hot path. Saves the input (`saves="x"`), the output ("y")
+    or nothing (None). A non-float input is converted first (`cls.floating`) or handled by
+    the op's bool rule, as in PyTorch."""
+    node_cls, name, floating = cls._node_cls, cls.__name__, cls.floating
+    save_x, save_y = saves == "x", saves == "y"
+    ndarray, asarray, wrap, new = np.ndarray, np.asarray, Tensor._wrap, object.__new__
+    grad_mode = _grad_mode.state
 
     def apply(input, *, out=None):
-        kind = input._data.dtype.kind
-        if kind != "f":
-            if floating:
-                input = cast(input, _dt.get_default_dtype())
-            elif kind == "b" and name in _BOOL_RULES:
-                result = _BOOL_RULES[name](input)
-                return result if out is None else _write_out(result, out)
-        result = apply1(cls, input)
-        return result if out is None else _write_out(result, out)
-    apply.__name__ = name.lower()
-    apply.__qualname__ = apply.__name__
+        x = input._data
+        if out is not None or x.dtype.kind != "f":
+            return _unary_slow(apply, fn, name, floating, input, out)
+        y = fn(x)
+        if y.__class__ is not ndarray:  # 0-d results come back as NumPy scalars
+            y = asarray(y)
+        if not (input._rg and grad_mode.grad_enabled):
+            return wrap(y, None)
+        node = new(node_cls)
+        node.needs_input_grad = TRUE1
+        f = input.grad_fn
+        result = record(node, y, (f, input._output_nr) if f is not None else edge(input))
+        node._saved = ((x, input, input._vc, input._vc[0]),) if save_x else \
+            ((y, OUTPUT, result._vc, 0, 0),) if save_y else None
+        return result
+    apply.__name__ = apply.__qualname__ = name.lower()
     apply.__doc__ = f"Elementwise {apply.__name__} (PyTorch's torch.{apply.__name__})."
-    return cls, apply
+    return apply
+
+
+def _unary_slow(apply, fn, name, floating, input, out):
+    """An elementwise op on a non-float input, or with `out=`."""
+    if input._data.dtype.kind != "f":
+        if floating:
+            input = cast(input, _dt.get_default_dtype())
+        elif input._data.dtype.kind == "b" and name in _BOOL_RULES:
+            result = _BOOL_RULES[name](input)
+            return result if out is None else _write_out(result, out)
+        else:  # integers keep their dtype (neg, abs, sign, ...), and have no gradient
+            result = Tensor._wrap(np.asarray(fn(input._data)), None)
+            return result if out is None else _write_out(result, out)
+    result = apply(input)
+    return result if out is None else _write_out(result, out)
 
 
 def _sigmoid_array(x):
@@ -131,14 +151,14 @@ Square, square = _unary("Square", "PowBackward0", np.square, lambda x: 2 * x, fl
 Sin, sin = _unary("Sin", "SinBackward0", np.sin, dual.cos)
 Cos, cos = _unary("Cos", "CosBackward0", np.cos, lambda x: -dual.sin(x))
 Tan, tan = _unary("Tan", "TanBackward0", np.tan, lambda y: 1 + y * y, "y")
-Tanh, tanh = _unary("Tanh", "TanhBackward0", np.tanh, lambda y: 1 - y * y, "y")
+Tanh, tanh = _unary("Tanh", "TanhBackward0", np.tanh, lambda y: dual.one_minus(y * y), "y")
 Sinh, sinh = _unary("Sinh", "SinhBackward0", np.sinh, lambda x: dual.cosh(x))
 Cosh, cosh = _unary("Cosh", "CoshBackward0", np.cosh, lambda x: dual.sinh(x))
 Asin, asin = _unary("Asin", "AsinBackward0", np.arcsin, lambda x: 1 / dual.sqrt(1 - x * x))
 Acos, acos = _unary("Acos", "AcosBackward0", np.arccos, lambda x: -1 / dual.sqrt(1 - x * x))
 Atan, atan = _unary("Atan", "AtanBackward0", np.arctan, lambda x: 1 / (1 + x * x))
 Sigmoid, sigmoid = _unary("Sigmoid", "SigmoidBackward0", _sigmoid_array,
-                          lambda y: y * (1 - y), "y")
+                          lambda y: y * dual.one_minus(y), "y")
 Erf, erf = _unary("Erf", "ErfBackward0", lambda x: _erf(x), dual.erf_grad)
 Floor, floor = _unary("Floor", "FloorBackward0", np.floor, _zero_grad, None, floating=False)
 Ceil, ceil = _unary("Ceil", "CeilBackward0", np.ceil, _zero_grad, None, floating=False)
