@@ -150,28 +150,6 @@ Tensor.random_ = _random_fill("random_", lambda g, s, low=0, high=None:
 
 
 # ------------------------------------------------------------------ operators
-_add, _sub, _mul, _div = binary._add, binary._sub, binary.mul, binary.div
-_Add, _Sub, _Mul, _Div = binary.Add.apply, binary.Sub.apply, binary.Mul.apply, binary.Div.apply
-
-
-def _fast(apply, slow):
-    """An operator with a fast path for the common cases (same dtypes, or a Python number
-    that does not change the tensor's dtype) straight to the op's `apply`, else the full
-    promoting function."""
-    def op(self, other):
-        oc = other.__class__
-        if oc is float:
-            if self._data.dtype.kind == "f":
-                return apply(self, other)
-        elif oc is Tensor:
-            if self._data.dtype == other._data.dtype:
-                return apply(self, other)
-        elif oc is int and self._data.dtype.kind in "fiu":
-            return apply(self, other)
-        return slow(self, other)
-    return op
-
-
 def _reflected(fn):
     def op(self, other):
         return fn(other, self)
@@ -184,14 +162,14 @@ def _iop(fn, name):
     return op
 
 
-Tensor.__add__ = _fast(_Add, _add)
-Tensor.__radd__ = _fast(_Add, _add)
-Tensor.__sub__ = _fast(_Sub, _sub)
+# `+ - * /` are the ops' own `apply`: it takes the common cases straight to NumPy and
+# promotes the rest (see binary.BinaryOp). Add and Mul commute, so they serve reflected too.
+_add, _sub, _mul, _div = binary._add, binary._sub, binary.mul, binary.div
+Tensor.__add__ = Tensor.__radd__ = binary.Add.apply
+Tensor.__sub__ = binary.Sub.apply
 Tensor.__rsub__ = _reflected(_sub)
-Tensor.__mul__ = _fast(_Mul, _mul)
-Tensor.__rmul__ = _fast(_Mul, _mul)
-Tensor.__truediv__ = lambda self, other: _Div(self, other) if (
-    other.__class__ is float and self._data.dtype.kind == "f") else _div(self, other)
+Tensor.__mul__ = Tensor.__rmul__ = binary.Mul.apply
+Tensor.__truediv__ = binary.Div.apply
 Tensor.__rtruediv__ = _reflected(_div)
 Tensor.__floordiv__ = binary.floor_divide
 Tensor.__rfloordiv__ = _reflected(binary.floor_divide)

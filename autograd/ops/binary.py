@@ -131,10 +131,24 @@ class BinaryOp(Op):
 
     `number_as_array = True` (add, sub, mul, div) lets a Python number that is the second
     operand of a float tensor arrive as a cached 0-d array of the tensor's dtype: the same
-    result, computed faster (see `function.constant`)."""
+    result, computed faster (see `function.constant`).
+
+    `apply(a, b)` takes any operands: two tensors of one dtype whose kind is in
+    `fast_kinds`, or a tensor and a Python number that leaves its dtype alone, go straight
+    to `fn`; anything else goes through `prepare` first (PyTorch's type promotion), so `apply`
+    serves as the operator itself (`Tensor.__add__ is Add.apply`)."""
     _node_base = BinaryNode
     fn = None
     saves = None
+    fast_kinds = "fiub"
+
+    @staticmethod
+    def prepare(a, b):
+        """The operands converted to their common dtype (`promote`), or an error."""
+        a, b = promote(a, b)
+        if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+            raise TypeError("at least one operand must be a Tensor")
+        return a, b
 
     @classmethod
     def _node_class_made(cls):
@@ -154,34 +168,46 @@ def _save_plans(saves):
 
 
 def _binary_apply(cls):
-    """`cls.apply(a, b)`, generated for one binary op: forward and recording in one function,
-    the hot path of `+ - * /`. `a` and `b` are tensors of one dtype, or a tensor and a Python
-    number (`promote` has run). Only the gradients that will be asked for are prepared for:
-    the operand shapes when one was broadcast, and the saved values they need."""
+    """`cls.apply(a, b)`, generated for one binary op: promotion when needed, forward and
+    recording in one function, the hot path of `+ - * /`. Only the gradients that will be
+    asked for are prepared for: the operand shapes when one was broadcast, and the saved
+    values they need."""
     fn, node_cls, name = cls.fn, cls._node_cls, cls.__name__.lower()
     plans = _save_plans(cls.saves)
     as_array = cls.number_as_array
     ndarray, asarray, new, wrap = np.ndarray, np.asarray, object.__new__, Tensor._wrap
     grad_mode = _grad_mode.state
     constants = CONSTANTS
+    prepare, fast_kinds = cls.prepare, cls.fast_kinds
+    int_kinds = "".join(k for k in "iu" if k in fast_kinds)
 
     def apply(a, b):
-        broadcast = True  # whether an operand may have been broadcast
+        xb = None
         if isinstance(a, Tensor):
-            xa, ga = a._data, a._rg
-            if isinstance(b, Tensor):
-                xb, gb = b._data, b._rg
-            else:
-                xb, gb, broadcast = b, False, False
-                if as_array and (b.__class__ is float or b.__class__ is int):
-                    dtype = xa.dtype
-                    if dtype.kind == "f":
+            xa = a._data
+            bc = b.__class__
+            if bc is float or bc is int:  # a number: no broadcasting, no gradient
+                dtype = xa.dtype
+                kind = dtype.kind
+                if kind == "f":
+                    xb = b
+                    if as_array:
                         xb = constants.get((b, dtype))
                         if xb is None:
                             xb = constant(b, dtype)
-        else:
-            xa, ga = a, False
-            xb, gb = b._data, b._rg
+                elif bc is int and kind in int_kinds:
+                    xb = b
+                ga, gb, broadcast = a._rg, False, False
+            elif isinstance(b, Tensor):
+                if b._data.dtype == xa.dtype and xa.dtype.kind in fast_kinds:
+                    xb = b._data
+                ga, gb, broadcast = a._rg, b._rg, True
+        if xb is None:  # promotion first (or a number on the left): not the hot path
+            a, b = prepare(a, b)
+            ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+            xa, ga = (a._data, a._rg) if ta else (a, False)
+            xb, gb = (b._data, b._rg) if tb else (b, False)
+            broadcast = ta and tb
         try:
             y = fn(xa, xb)
         except ValueError:
@@ -229,7 +255,8 @@ def _binary_apply(cls):
 
 
 def _reduce_grads(ctx, ga, gb):
-    """The operands' gradients, summed back over broadcast dimensions, None where unneeded."""
+    """The operands' gradients, summed back over broadcast dimensions, None where unneeded.
+    (The hottest formulas skip this call when nothing was broadcast: `ctx.shapes` is None.)"""
     na, nb = ctx.needs_input_grad
     shapes = ctx.shapes
     if shapes is None:
@@ -246,6 +273,9 @@ class Add(BinaryOp):
 
     @staticmethod
     def backward(ctx, g):
+        na, nb = ctx.needs_input_grad
+        if ctx.shapes is None:
+            return (g if na else None, g if nb else None)
         return _reduce_grads(ctx, g, g)
 
 
@@ -256,8 +286,20 @@ class Sub(BinaryOp):
     saves = None
 
     @staticmethod
+    def prepare(a, b):
+        """A bool operand (tensor or Python bool) is refused, as in PyTorch."""
+        for x in (a, b):
+            if x.__class__ is bool or (isinstance(x, Tensor) and x._data.dtype.kind == "b"):
+                raise RuntimeError(_BOOL_SUB)
+        return BinaryOp.prepare(a, b)
+
+    @staticmethod
     def backward(ctx, g):
-        return _reduce_grads(ctx, g, -g if ctx.needs_input_grad[1] else None)
+        na, nb = ctx.needs_input_grad
+        gb = -g if nb else None
+        if ctx.shapes is None:
+            return (g if na else None, gb)
+        return _reduce_grads(ctx, g, gb)
 
 
 class Mul(BinaryOp):
@@ -270,21 +312,33 @@ class Mul(BinaryOp):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        return _reduce_grads(ctx, g * b if na else None, g * a if nb else None)
+        ga = g * b if na else None
+        gb = g * a if nb else None
+        return (ga, gb) if ctx.shapes is None else _reduce_grads(ctx, ga, gb)
 
 
 class Div(BinaryOp):
+    """True division: integer operands give the default float dtype, as in PyTorch."""
     backward_name = "DivBackward0"
     number_as_array = True
     fn = staticmethod(np.true_divide)
     saves = {"a": "b", "b": "ab"}
+    fast_kinds = "f"
+
+    @staticmethod
+    def prepare(a, b):
+        if _kind(a) != "f" and _kind(b) != "f":
+            a, b = _as_default_float(a, b)
+        return BinaryOp.prepare(a, b)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
+        ga = g / b if na else None
         # d/db as PyTorch writes it, -g * ((a / b) / b): b * b would overflow for |b| > 1e154
-        return _reduce_grads(ctx, g / b if na else None, -g * ((a / b) / b) if nb else None)
+        gb = -g * ((a / b) / b) if nb else None
+        return (ga, gb) if ctx.shapes is None else _reduce_grads(ctx, ga, gb)
 
 
 def _values(x):
@@ -293,10 +347,9 @@ def _values(x):
 
 def _binary(cls, name):
     def apply(input, other, *, out=None):
-        a, b = promote(input, other)
-        if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             raise TypeError(f"{name}(): at least one operand must be a Tensor")
-        result = cls.apply(a, b)
+        result = cls.apply(input, other)
         if out is not None:
             from .inplace import copy_
             return copy_(out, result)
@@ -310,17 +363,11 @@ mul = _binary(Mul, "mul")
 
 
 _add = _binary(Add, "add")
-_sub_any = _binary(Sub, "sub")
 _BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
              "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-def _sub(input, other, *, out=None):
-    """input - other; a bool operand (tensor or Python bool) is refused, as in PyTorch."""
-    for x in (input, other):
-        if x.__class__ is bool or (isinstance(x, Tensor) and x._data.dtype.kind == "b"):
-            raise RuntimeError(_BOOL_SUB)
-    return _sub_any(input, other, out=out)
+_sub = _binary(Sub, "sub")  # refuses bool operands (Sub.prepare)
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -344,13 +391,10 @@ def rsub(input, other, *, alpha=1):
 def div(input, other, *, rounding_mode=None, out=None):
     """input / other (true division; integer inputs give floats). rounding_mode 'trunc' or
     'floor' rounds the quotient (no gradient through the rounding, as PyTorch)."""
-    a, b = promote(input, other)
     if rounding_mode is None:
-        if _kind(a) != "f" and _kind(b) != "f":
-            a, b = _as_default_float(input, other)
-        result = Div.apply(a, b)
+        result = Div.apply(input, other)
     elif rounding_mode in ("trunc", "floor"):
-        result = (TruncDiv if rounding_mode == "trunc" else FloorDiv).apply(a, b)
+        result = (TruncDiv if rounding_mode == "trunc" else FloorDiv).apply(input, other)
     else:
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")

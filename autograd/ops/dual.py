@@ -11,8 +11,6 @@ that was broadcast is summed over the broadcast dimensions.
 """
 import numpy as np
 
-from ..function import constant as _constant
-
 __all__ = ["is_tensor", "sum_to", "expand", "reshape", "exp", "log", "sqrt", "sin", "cos",
            "tanh", "sigmoid", "pow", "where", "sign", "abs", "transpose", "swap_last", "matmul",
            "sum", "unsqueeze", "zeros_like", "erf_grad", "cast", "neg", "one_minus"]
@@ -41,11 +39,15 @@ def sum_to(g, shape):
 
 
 def one_minus(x):
-    """1 - x. The same values as the expression, faster on arrays: NumPy takes much longer
-    to combine a Python number with a small array than a 0-d array of the array's dtype."""
-    if x.__class__ is _ndarray and x.dtype.kind == "f":
-        return _constant(1, x.dtype) - x
-    return 1 - x
+    """1 - x. The same values as the expression, faster on float arrays: NumPy takes much
+    longer to combine a Python number with a small array than a 0-d array of its dtype."""
+    one = _ONES.get(x.dtype) if x.__class__ is _ndarray else None
+    return 1 - x if one is None else one - x
+
+
+_ONES = {np.dtype(t): np.ones((), t) for t in (np.float16, np.float32, np.float64)}
+for _one in _ONES.values():
+    _one.flags.writeable = False
 
 
 def expand(g, shape):

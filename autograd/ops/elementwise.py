@@ -55,24 +55,28 @@ _BOOL_RULES = {"Neg": _bool_negation, "Abs": _bool_not_implemented("Abs"),
                "Square": lambda input: square(cast(input, _dt.int64))}
 
 
-def _unary(name, backward_name, fn, derivative, saves="x", floating=True):
-    if saves == "x":
-        def backward(ctx, g):
-            x, = ctx.saved_tensors
-            return g * derivative(x)
-    elif saves == "y":
-        def backward(ctx, g):
-            y, = ctx.saved_tensors
-            return g * derivative(y)
-    else:
-        def backward(ctx, g):
-            return derivative(g)
+def _unary(name, backward_name, fn, derivative, saves="x", floating=True, backward=None):
+    """The op class and function of y = fn(x) with dL/dx = g * derivative(saved), or with a
+    whole `backward(ctx, g)` formula (one call fewer, for the hottest ops)."""
+    if backward is None:
+        backward = _derivative_backward(derivative, saves)
     cls = type(name, (UnaryOp,), {"backward_name": backward_name,
                                   "backward": staticmethod(backward),
                                   "floating": floating, "__module__": __name__})
     apply = _unary_apply(cls, fn, saves)
     cls.apply = staticmethod(apply)
     return cls, apply
+
+
+def _derivative_backward(derivative, saves):
+    if saves is None:  # a constant derivative: it maps the gradient itself
+        def backward(ctx, g):
+            return derivative(g)
+    else:
+        def backward(ctx, g):
+            v, = ctx.saved_tensors
+            return g * derivative(v)
+    return backward
 
 
 def _unary_apply(cls, fn, saves):
@@ -151,14 +155,24 @@ Square, square = _unary("Square", "PowBackward0", np.square, lambda x: 2 * x, fl
 Sin, sin = _unary("Sin", "SinBackward0", np.sin, dual.cos)
 Cos, cos = _unary("Cos", "CosBackward0", np.cos, lambda x: -dual.sin(x))
 Tan, tan = _unary("Tan", "TanBackward0", np.tan, lambda y: 1 + y * y, "y")
-Tanh, tanh = _unary("Tanh", "TanhBackward0", np.tanh, lambda y: dual.one_minus(y * y), "y")
+def _tanh_backward(ctx, g):
+    y, = ctx.saved_tensors
+    return g * dual.one_minus(y * y)
+
+
+def _sigmoid_backward(ctx, g):
+    y, = ctx.saved_tensors
+    return g * (y * dual.one_minus(y))
+
+
+Tanh, tanh = _unary("Tanh", "TanhBackward0", np.tanh, None, "y", backward=_tanh_backward)
 Sinh, sinh = _unary("Sinh", "SinhBackward0", np.sinh, lambda x: dual.cosh(x))
 Cosh, cosh = _unary("Cosh", "CoshBackward0", np.cosh, lambda x: dual.sinh(x))
 Asin, asin = _unary("Asin", "AsinBackward0", np.arcsin, lambda x: 1 / dual.sqrt(1 - x * x))
 Acos, acos = _unary("Acos", "AcosBackward0", np.arccos, lambda x: -1 / dual.sqrt(1 - x * x))
 Atan, atan = _unary("Atan", "AtanBackward0", np.arctan, lambda x: 1 / (1 + x * x))
-Sigmoid, sigmoid = _unary("Sigmoid", "SigmoidBackward0", _sigmoid_array,
-                          lambda y: y * dual.one_minus(y), "y")
+Sigmoid, sigmoid = _unary("Sigmoid", "SigmoidBackward0", _sigmoid_array, None, "y",
+                          backward=_sigmoid_backward)
 Erf, erf = _unary("Erf", "ErfBackward0", lambda x: _erf(x), dual.erf_grad)
 Floor, floor = _unary("Floor", "FloorBackward0", np.floor, _zero_grad, None, floating=False)
 Ceil, ceil = _unary("Ceil", "CeilBackward0", np.ceil, _zero_grad, None, floating=False)
