@@ -129,10 +129,11 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     """
     buffer = {}
     pending = []
+    sinks = []
     for (node, nr), g in zip(roots, grads):
         if node is not None:
             if node not in buffer:
-                _push(pending, node)
+                _queue(pending, sinks, node)
             _add_to(buffer, node, nr, g)
     wanted = targets = None
     captured = {}
@@ -146,7 +147,8 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     if collecting:
         _gc.disable()
     try:
-        _walk(pending, buffer, wanted, targets, captured, retain_graph, create_graph, anomaly)
+        _walk(pending, sinks, buffer, wanted, targets, captured, retain_graph, create_graph,
+              anomaly)
     finally:
         if collecting:
             _gc.enable()
@@ -161,13 +163,19 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     return out
 
 
-def _push(pending, node):
-    """Queue `node` (its gradient waits in the buffer): newest-made first, so the pending node
-    with the highest sequence number runs next. Sinks share -1; `id` breaks their ties."""
-    _heappush(pending, (-node._seq, id(node), node))
+def _queue(pending, sinks, node):
+    """Queue `node` (its gradient waits in the buffer). Nodes that feed others go on the heap
+    `pending`, newest-made first: the pending node with the highest sequence number runs
+    next. Sinks (leaf accumulators and leaf Scalars: sequence number -1) feed nothing, so
+    they wait in `sinks` and run after all the others."""
+    if node._seq < 0:
+        sinks.append(node)
+    else:
+        _heappush(pending, (-node._seq, node))
 
 
-def _walk(pending, buffer, wanted, targets, captured, retain_graph, create_graph, anomaly):
+def _walk(pending, sinks, buffer, wanted, targets, captured, retain_graph, create_graph,
+          anomaly):
     """Run the queued nodes and, as they hand gradients on, the nodes they feed.
 
     `pending` is a heap of the nodes that hold a gradient in `buffer`, the newest-made first.
@@ -181,8 +189,8 @@ def _walk(pending, buffer, wanted, targets, captured, retain_graph, create_graph
     release = not retain_graph
     plain = wanted is None and not create_graph and not anomaly
     with _gm.set_grad_enabled(create_graph):
-        while pending:
-            node = pop(pending)[2]
+        while pending or sinks:
+            node = pop(pending)[1] if pending else sinks.pop()
             grad = buffer.pop(node)
             while True:  # runs `node`, then follows the chain while it can
                 if plain and not node._pre_hooks and not node._keeps:
@@ -194,13 +202,15 @@ def _walk(pending, buffer, wanted, targets, captured, retain_graph, create_graph
                         if results is None:
                             break
                         parent = edges[0][0]
-                        if not pending and parent is not None and parent._n_out == 1:
+                        if not pending and parent is not None and parent._n_out == 1 and \
+                                parent._seq >= 0:
                             node, grad = parent, results
                             continue
                         results = (results,)
                     elif not pending and len(results) == 2 and results[1] is None:
                         parent, grad = edges[0][0], results[0]  # (a, number) ops
-                        if parent is not None and grad is not None and parent._n_out == 1:
+                        if parent is not None and grad is not None and parent._n_out == 1 and \
+                                parent._seq >= 0:
                             node = parent
                             continue
                 else:
@@ -234,20 +244,20 @@ def _walk(pending, buffer, wanted, targets, captured, retain_graph, create_graph
                         grad = grad + g
                     elif parent._n_out != 1:
                         if parent not in buffer:
-                            _push(pending, parent)
+                            _queue(pending, sinks, parent)
                         _add_to(buffer, parent, nr, g)
                     elif parent in buffer:
                         buffer[parent] = buffer[parent] + g
-                    elif nxt is None:
+                    elif nxt is None and parent._seq >= 0:
                         nxt, grad = parent, g
                     else:
                         buffer[parent] = g
-                        _push(pending, parent)
+                        _queue(pending, sinks, parent)
                 if nxt is None:
                     break
                 if pending and pending[0][0] < -nxt._seq:  # something newer waits
                     buffer[nxt] = grad
-                    _push(pending, nxt)
+                    _heappush(pending, (-nxt._seq, nxt))
                     break
                 node = nxt
 
