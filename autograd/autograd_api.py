@@ -8,7 +8,7 @@ import numpy as np
 from . import engine as _engine
 from . import grad_mode as _gm
 from . import scalar as _scalar
-from .function import _edge
+from .node import edge as _edge
 from .tensor import Tensor
 
 __all__ = ["backward", "grad"]

@@ -27,6 +27,7 @@ import numpy as np
 
 from . import anomaly as _anomaly
 from . import grad_mode as _gm
+from .node import FREED as _FREED
 
 __all__ = ["run_backward", "topological_order"]
 
@@ -196,8 +197,8 @@ def _walk(pending, sinks, buffer, wanted, targets, captured, retain_graph, creat
                 if plain and not node._pre_hooks and not node._keeps:
                     edges = node.next_functions
                     results = node._backward(grad)
-                    if release:
-                        node._release()
+                    if release and node._saved is not None:
+                        node._saved = _FREED  # Node._release, inlined
                     if results.__class__ is not tuple:  # one input, one gradient
                         if results is None:
                             break

@@ -1,9 +1,4 @@
-"""Graph nodes and differentiable functions.
-
-A recorded operation is a `Node`: it knows the nodes that made its inputs (`next_functions`,
-pairs of `(node, output_nr)` as in PyTorch), what it saved for backward, and how to map the
-gradient of its output(s) to gradients of its inputs. A leaf tensor that requires grad is
-reached through an `AccumulateGrad` node that adds into its `.grad`.
+"""Differentiable functions: the public `Function` and the internal `Op`.
 
 Two ways to define a differentiable operation, with the same static-method shape:
 
@@ -16,154 +11,28 @@ Two ways to define a differentiable operation, with the same static-method shape
   `autograd.ops.dual`, which work on both. One formula thus serves fast first-order backward on
   NumPy and differentiable higher-order backward on Tensors.
 
-Saved values: `ctx.save_for_backward(...)` records inputs and outputs together with their
-version counters; reading `ctx.saved_tensors` after an in-place change raises an error that
-names the tensor and the op, and reading it after the graph was freed says to pass
-`retain_graph=True`.
+The ctx of either is the op's graph node (`autograd.node`). Saved values:
+`ctx.save_for_backward(...)` records inputs and outputs together with their version counters;
+reading `ctx.saved_tensors` after an in-place change raises an error that names the tensor and
+the op, and reading it after the graph was freed says to pass `retain_graph=True`.
 """
-
-import itertools
-
 import numpy as np
 
 from . import anomaly as _anomaly
 from . import grad_mode as _gm
-from . import graph_gc as _graph_gc
+from . import node as _node
+from .node import FREED, NEEDS2, NO_EDGE, OUTPUT, SAVED_NONE, TRUE1, AccumulateGrad, Node
+from .node import edge, next_seq
+from .node import record as _record
+from .node import _anomaly_forward, _check_forward
 
 __all__ = ["Node", "AccumulateGrad", "Function", "Op", "once_differentiable"]
-
-NO_EDGE = _NO_EDGE = (None, 0)  # the edge of an operand without gradient
-FREED = ("freed",)  # what `_saved` becomes once backward has released the saved values
-OUTPUT = _OUTPUT = object()  # marks a saved value that is the op's own output
-
-
-class Node:
-    """One step of the backward graph (PyTorch's `grad_fn` objects)."""
-    __slots__ = ("next_functions", "needs_input_grad", "_saved", "_seq", "__weakref__",
-                 "__dict__")
-    _n_out = 1
-    _keeps = False
-    # `_saved` is None (nothing saved), a tuple of entries (value, owner, version counter,
-    # version[, output_nr]) made by save_for_backward, or FREED after a backward without
-    # retain_graph. `_seq` is drawn from `next_seq()` once the node's edges are set, so a node
-    # is always newer than the nodes it points to: backward runs the newest pending node
-    # first, which is a topological order (PyTorch's sequence_nr). Rarely set attributes are class-level defaults (an instance stores its
-    # own only when it sets one):
-    _pre_hooks = None    # {output_nr or None: [hook, ...]}
-    _trace = None        # where the forward call came from (anomaly mode)
-    _meta = None         # user metadata (`node.metadata`)
-    _as_tensors = False  # saved_tensors returns Tensors (backward under create_graph)
-    _formula_is_backward = False  # the op's backward(ctx, grad) is the node's `_backward`
-
-    def name(self):
-        return type(self).__name__
-
-    def __repr__(self):
-        return f"<{type(self).__name__} object at {id(self):#x}>"
-
-    def register_hook(self, fn):
-        """`fn(grad_inputs, grad_outputs)` after this node ran (runs as a pre-hook here: it
-        receives `(None, grad_outputs)` and its return value is ignored)."""
-        return self.register_prehook(lambda g: (fn((), g), None)[1])
-
-    def register_prehook(self, fn, nr=None):
-        """`fn(grad_outputs) -> new grad_outputs or None` before this node runs."""
-        if self._pre_hooks is None:
-            self._pre_hooks = {}
-        hooks = self._pre_hooks.setdefault(nr, [])
-        hooks.append(fn)
-        return RemovableHandle(hooks, fn)
-
-    @property
-    def metadata(self):
-        if self._meta is None:
-            self._meta = {}
-        return self._meta
-
-    def _backward(self, grad):
-        """First-order backward (`_apply` without create_graph): a tuple, or one gradient."""
-        return self._apply(grad, False)
-
-    def _release(self):
-        if self._saved is not None:
-            self._saved = FREED
-
-
-class RemovableHandle:
-    """Returned by `register_hook`; `remove()` unregisters the hook."""
-
-    def __init__(self, hooks, fn):
-        self._hooks = hooks
-        self._fn = fn
-
-    def remove(self):
-        try:
-            self._hooks.remove(self._fn)
-        except ValueError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
-class AccumulateGrad(Node):
-    """The sink for a leaf tensor: adds the gradient into `variable.grad`."""
-    __slots__ = ("variable",)
-    _keeps = True
-    _seq = -1  # a sink: it feeds nothing, so it may run after everything else
-
-    def __init__(self, variable):
-        self.variable = variable
-        self.next_functions = ()
-        self._saved = None
-        if variable._hooks is not None:
-            self._pre_hooks = variable._hooks
-
-    def _apply(self, grad, create_graph):
-        return ()
-
-    def _keep(self, grad):
-        self.variable._accumulate_grad(grad)
 
 
 def _new_node(node_cls, _new=object.__new__):
     node = _new(node_cls)
     node._saved = None
     return node
-
-
-def edge(t):
-    """The graph edge for a tensor that requires grad: its grad_fn, or its leaf accumulator."""
-    fn = t.grad_fn
-    if fn is not None:
-        return (fn, t._output_nr)
-    ref = t._acc
-    acc = ref() if ref is not None else None
-    if acc is None:
-        acc = AccumulateGrad(t)
-        t._acc = _graph_gc.track_leaf(acc)  # also tells the cycle collector a graph is alive
-    return (acc, 0)
-
-
-_edge = edge
-
-
-def record(node, y, *edges):
-    """The output tensor of a recorded op: array `y`, made by `node` from `edges` (one per
-    operand, `NO_EDGE` for those without gradient). Draws the node's sequence number."""
-    node.next_functions = edges
-    node._seq = next_seq()
-    out = _new(_Tensor)
-    out._data = y
-    out.grad_fn = node
-    out._rg = True
-    out._vc = [0]
-    if _anomaly_state.enabled:
-        _anomaly_forward(node, y)
-    return out
 
 
 class _FunctionMeta(type):
@@ -205,7 +74,7 @@ class _ContextMixin:
 
     def _resolve_saved(self, inputs, output):
         """Turn the values passed to save_for_backward into entries
-        (value, owner, version counter, version): owner is the input tensor, `_OUTPUT` for
+        (value, owner, version counter, version): owner is the input tensor, `OUTPUT` for
         the op's own output, or None for a constant."""
         values = self._saved
         self._saved = tuple(_saved_entry(v, inputs, output) for v in values)
@@ -251,7 +120,7 @@ class _ContextMixin:
                 out.append(entry[0])
                 continue
             value, owner = entry[0], entry[1]
-            if owner is _OUTPUT:
+            if owner is OUTPUT:
                 out.append(Tensor._wrap(value, self, entry[4]))
             elif owner is not None:
                 out.append(owner)
@@ -340,10 +209,10 @@ class Function(_NodeClassHook, metaclass=_FunctionMeta):
         edges, needs = [], []
         for a in args:
             if isinstance(a, _Tensor) and record and a._rg:
-                edges.append(_edge(a))
+                edges.append(edge(a))
                 needs.append(True)
             else:
-                edges.append(_NO_EDGE)
+                edges.append(NO_EDGE)
                 needs.append(False)
         node = _new_node(cls._node_cls)
         node.needs_input_grad = tuple(needs)
@@ -438,7 +307,6 @@ class Op(_NodeClassHook, metaclass=_FunctionMeta):
     """
     _node_base = OpNode
     differentiable = True
-    number_as_array = False  # a Python-number operand may reach forward as a 0-d array
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -456,13 +324,13 @@ class Op(_NodeClassHook, metaclass=_FunctionMeta):
             if isinstance(a, _Tensor):
                 arrays.append(a._data)
                 if record and a._rg:
-                    edges.append(_edge(a))
+                    edges.append(edge(a))
                     needs.append(True)
                     any_grad = True
                     continue
             else:
                 arrays.append(a)
-            edges.append(_NO_EDGE)
+            edges.append(NO_EDGE)
             needs.append(False)
         y = cls.forward(node, *arrays, **kwargs)
         if not any_grad:
@@ -483,28 +351,21 @@ def apply1(cls, a, kwargs=None):
         y = _asarray(y)
     if not (a._rg and _gm.state.grad_enabled and cls.differentiable):
         return _wrap(y, None)
-    node.needs_input_grad = _TRUE1
+    node.needs_input_grad = TRUE1
     fn = a.grad_fn
-    node.next_functions = ((fn, a._output_nr) if fn is not None else _edge(a),)
-    node._seq = next_seq()
-    out = _new(_Tensor)
-    out._data = y
-    out.grad_fn = node
-    out._rg = True
-    out._vc = vc = [0]
     saved = node._saved
+    out = _record(node, y, (fn, a._output_nr) if fn is not None else edge(a))
+    vc = out._vc
     if saved is not None:
         if len(saved) == 1:  # the common case, unrolled
             v = saved[0]
-            node._saved = ((y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
+            node._saved = ((y, OUTPUT, vc, 0, 0) if v is y or v is y0 else
                            (x, a, a._vc, a._vc[0]) if v is x else
                            _saved_entry(v, (a,), out),)
         else:
             node._saved = tuple((x, a, a._vc, a._vc[0]) if v is x else
-                                (y, _OUTPUT, vc, 0, 0) if v is y or v is y0 else
+                                (y, OUTPUT, vc, 0, 0) if v is y or v is y0 else
                                 _saved_entry(v, (a,), out) for v in saved)
-    if _anomaly.state.enabled:
-        _anomaly_forward(node, y)
     return out
 
 
@@ -520,17 +381,9 @@ def apply2(cls, a, b, kwargs=None):
     gb = record and tb and b._rg
     node = _new(cls._node_cls)
     node._saved = None
-    node.needs_input_grad = _NEEDS2[ga][gb]
+    node.needs_input_grad = NEEDS2[ga][gb]
     xa = a._data if ta else a
-    if tb:
-        xb = b._data
-    elif cls.number_as_array and ta and (b.__class__ is float or b.__class__ is int) and \
-            xa.dtype.kind == "f":
-        xb = _CONSTANTS.get((b, xa.dtype))
-        if xb is None:
-            xb = constant(b, xa.dtype)
-    else:
-        xb = b
+    xb = b._data if tb else b
     y = y0 = cls.forward(node, xa, xb, **kwargs) if kwargs else cls.forward(node, xa, xb)
     if y.__class__ is not _ndarray:  # a 0-d result comes back as a NumPy scalar
         y = _asarray(y)
@@ -538,36 +391,28 @@ def apply2(cls, a, b, kwargs=None):
         return _wrap(y, None)
     if ga:
         fn = a.grad_fn
-        edge_a = (fn, a._output_nr) if fn is not None else _edge(a)
+        edge_a = (fn, a._output_nr) if fn is not None else edge(a)
     else:
-        edge_a = _NO_EDGE
+        edge_a = NO_EDGE
     if gb:
         fn = b.grad_fn
-        edge_b = (fn, b._output_nr) if fn is not None else _edge(b)
+        edge_b = (fn, b._output_nr) if fn is not None else edge(b)
     else:
-        edge_b = _NO_EDGE
-    node.next_functions = (edge_a, edge_b)
-    node._seq = next_seq()
-    out = _new(_Tensor)
-    out._data = y
-    out.grad_fn = node
-    out._rg = True
-    out._vc = vc = [0]
+        edge_b = NO_EDGE
     saved = node._saved
+    out = _record(node, y, edge_a, edge_b)
     if saved is not None:
         if len(saved) == 2:  # (a or None, b or None), as BinaryOp saves: unrolled
             s0, s1 = saved
             node._saved = (
-                _SAVED_NONE if s0 is None else
+                SAVED_NONE if s0 is None else
                 ((xa, a, a._vc, a._vc[0]) if ta else (xa, None, None, 0)) if s0 is xa else
                 _saved2(s0, xa, a, xb, b, out, y0),
-                _SAVED_NONE if s1 is None else
+                SAVED_NONE if s1 is None else
                 ((xb, b, b._vc, b._vc[0]) if tb else (xb, None, None, 0)) if s1 is xb else
                 _saved2(s1, xa, a, xb, b, out, y0))
         else:
             node._saved = tuple(_saved2(v, xa, a, xb, b, out, y0) for v in saved)
-    if _anomaly.state.enabled:
-        _anomaly_forward(node, y)
     return out
 
 
@@ -575,39 +420,13 @@ def _saved2(v, xa, a, xb, b, out, y0):
     """The saved-value entry for `v`, saved by a two-operand op: its operands a and b
     (tensors or numbers) reached forward as xa and xb; `y0` is what forward returned."""
     if v is None:
-        return _SAVED_NONE
+        return SAVED_NONE
     for x, t in ((xa, a), (xb, b)):
         if v is x:
             return (x, t, t._vc, t._vc[0]) if isinstance(t, _Tensor) else (x, None, None, 0)
     if v is out._data or v is y0:
-        return (out._data, _OUTPUT, out._vc, 0, 0)
+        return (out._data, OUTPUT, out._vc, 0, 0)
     return _saved_entry(v, (a, b), out)
-
-
-CONSTANTS = _CONSTANTS = {}  # (number, dtype) -> read-only 0-d array, filled by constant
-
-
-def constant(v, dtype):
-    """The Python number `v` as a read-only 0-d array of the floating `dtype` (cached).
-
-    For `+ - * /` with a float tensor this computes exactly what the number itself gives
-    (NumPy casts it to the tensor's dtype either way), but NumPy's handling of a Python
-    number costs about as much as the arithmetic on a small array. Zeros (0.0 and -0.0 are
-    equal keys), NaN (never equal to itself) and values the dtype cannot hold stay numbers."""
-    key = (v, dtype)
-    c = _CONSTANTS.get(key)
-    if c is None:
-        if not v or v != v:
-            return v
-        with np.errstate(over="ignore"):
-            c = np.array(v, dtype=dtype)
-        if not np.isfinite(c):
-            return v
-        c.flags.writeable = False
-        if len(_CONSTANTS) >= 256:
-            _CONSTANTS.clear()
-        _CONSTANTS[key] = c
-    return c
 
 
 def _saved_entry(v, inputs, out):
@@ -619,13 +438,8 @@ def _saved_entry(v, inputs, out):
             return (t._data, t, t._vc, t._vc[0])
     o = _find_output(v, out)
     if o is not None:
-        return (o._data, _OUTPUT, o._vc, o._vc[0], o._output_nr)
+        return (o._data, OUTPUT, o._vc, o._vc[0], o._output_nr)
     return (getattr(v, "_data", v), None, None, 0)
-
-
-def _anomaly_forward(node, y):
-    node._trace = _anomaly.user_frame()
-    _check_forward(node, [y])
 
 
 def _finish(node, y, args):
@@ -638,11 +452,6 @@ def _finish(node, y, args):
     return out
 
 
-next_seq = itertools.count().__next__  # the sequence numbers of nodes (see Node._seq)
-TRUE1 = _TRUE1 = (True,)
-_anomaly_state = _anomaly.state
-NEEDS2 = _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))  # [ga][gb]
-SAVED_NONE = _SAVED_NONE = (None, None, None, 0)  # a saved slot left empty (a value no gradient needs)
 _new = object.__new__
 _ndarray = np.ndarray
 _asarray = np.asarray
@@ -658,12 +467,6 @@ def _bind_tensor(tensor_cls):
     Tensor = _Tensor = tensor_cls
     _wrap = tensor_cls._wrap
     _TENSOR_TYPES.add(tensor_cls)
+    _node.bind_tensor(tensor_cls)
 
 
-def _check_forward(node, arrays):
-    for a in arrays:
-        if _anomaly.nonfinite(a):
-            name = type(node).__name__.replace("Backward0", "").replace("Backward", "")
-            raise RuntimeError(f"anomaly detected in the forward pass: operation '{name}' "
-                               f"({type(node).__name__}) produced a NaN or an infinity, called "
-                               f"from {node._trace}")

@@ -50,7 +50,7 @@ from . import anomaly as _anomaly
 from . import dtypes as _dtypes
 from . import engine as _engine
 from . import grad_mode as _gm
-from .function import Node, next_seq
+from .node import Node, next_seq
 
 __all__ = ["Scalar", "grad", "backward", "maximum", "minimum"]
 
@@ -75,7 +75,7 @@ class Scalar:
     next_functions = ()  # a leaf's; the ops build theirs from the parents `_p0`, `_p1`
     _n_out = 1
     _keeps = True
-    _seq = -1          # a leaf is a sink; ops draw theirs (see autograd.function.Node._seq)
+    _seq = -1          # a leaf is a sink; ops draw theirs (see autograd.node.Node._seq)
     label = None       # an optional name, drawn by autograd.viz
     _pre_hooks = None  # a list of hooks fn(grad) -> grad or None, once one is registered
     _trace = None      # where the op was called, recorded under anomaly detection
@@ -144,7 +144,7 @@ class Scalar:
         if not callable(hook):
             raise TypeError(f"register_hook expects a function grad -> grad or None, got "
                             f"{type(hook).__name__}")
-        from .function import RemovableHandle
+        from .node import RemovableHandle
         if self._pre_hooks is None:
             self._pre_hooks = []
         wrapped = _HookAdapter(hook)
@@ -198,6 +198,7 @@ class Scalar:
         node = _new(ToTensorBackward)
         node.next_functions = ((self, 0),)
         node._seq = next_seq()
+        node._saved = None  # nothing saved
         return Tensor._wrap(arr, node)
 
     @staticmethod
@@ -205,7 +206,7 @@ class Scalar:
         """A Scalar holding the value of the one-element Tensor `t`. When `t` requires grad
         (and grad mode is on) the Scalar stays connected: backward from it reaches `t`'s
         graph (under create_graph as a differentiable Tensor, as `to_tensor`)."""
-        from .function import _edge
+        from .node import edge as _edge
         from .tensor import Tensor
         if not isinstance(t, Tensor):
             raise TypeError(f"Scalar.from_tensor expects a Tensor, got {type(t).__name__}")
@@ -282,9 +283,6 @@ class ToTensorBackward(Node):
         if create_graph and hasattr(grad, "_data"):
             return (Scalar.from_tensor(grad),)
         return (float(getattr(grad, "_data", grad)),)
-
-    def _release(self):
-        pass  # nothing saved
 
 
 class FromTensor(Scalar):

@@ -385,7 +385,7 @@ class Tensor:
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require "
                                "gradient; call requires_grad_() first")
-        from .function import RemovableHandle
+        from .node import RemovableHandle
         if self.grad_fn is None:
             if self._hooks is None:
                 self._hooks = {0: []}

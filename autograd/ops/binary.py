@@ -21,8 +21,8 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .. import grad_mode as _grad_mode
-from ..function import (CONSTANTS, NEEDS2, NO_EDGE, OUTPUT, SAVED_NONE, Op, OpNode, constant,
-                        edge, record)
+from ..function import Op, OpNode
+from ..node import CONSTANTS, NEEDS2, NO_EDGE, OUTPUT, SAVED_NONE, constant, edge, record
 from ..tensor import Tensor
 from . import dual
 from .elementwise import cast
@@ -141,6 +141,7 @@ class BinaryOp(Op):
     fn = None
     saves = None
     fast_kinds = "fiub"
+    number_as_array = False
 
     @staticmethod
     def prepare(a, b):

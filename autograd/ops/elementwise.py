@@ -12,7 +12,8 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .. import grad_mode as _grad_mode
-from ..function import OUTPUT, TRUE1, Op, edge, record
+from ..function import Op
+from ..node import OUTPUT, TRUE1, edge, record
 from ..tensor import Tensor
 from . import dual
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .. import grad_mode as _gm
-from ..function import _OUTPUT
+from ..node import OUTPUT as _OUTPUT
 from ..tensor import Tensor
 
 __all__ = ["apply_inplace", "copy_", "zero_", "fill_", "setitem", "check_inplace"]

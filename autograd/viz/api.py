@@ -217,7 +217,7 @@ def _add_constants(graph, constants, options):
 
 def _tensor_graph(root):
     """Whether `root` is Tensors (or grad_fn nodes) only, with a graph behind them."""
-    from ..function import Node
+    from ..node import Node
     from ..tensor import Tensor
     items = root if isinstance(root, (list, tuple)) else [root]
     return all(isinstance(r, (Tensor, Node)) for r in items) and \
@@ -226,7 +226,7 @@ def _tensor_graph(root):
 
 def _graph_alive(objects):
     """Whether no node of the graph has freed its saved values (a backward could run)."""
-    from ..function import Node
+    from ..node import Node
     return not any(isinstance(o, Node) and saved_entries(o)[1] for o in objects)
 
 

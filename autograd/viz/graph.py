@@ -23,8 +23,8 @@ output metadata, shapes recorded by `trace_modules`, and captured gradients.
 """
 import re
 
-from .. import function as _function
-from ..function import AccumulateGrad, Node, _OUTPUT
+from .. import node as _node
+from ..node import OUTPUT as _OUTPUT, AccumulateGrad, Node
 from ..scalar import Scalar
 from ..tensor import Tensor
 from .summary import format_shape, grad_info, summarize_values
@@ -147,7 +147,7 @@ def saved_entries(node):
     saved = getattr(node, "_saved", None)
     if saved is None:
         return (), bool(getattr(node, "_released", False))
-    if saved is getattr(_function, "FREED", ()) and saved:
+    if saved is _node.FREED and saved:
         return (), True
     return tuple(e for e in saved if isinstance(e, tuple)), False
 

@@ -13,7 +13,7 @@ from collections import deque
 
 import numpy as np
 
-from ..function import AccumulateGrad
+from ..node import AccumulateGrad
 from ..tensor import Tensor
 from .graph import VizGraph, short_op_name
 from .summary import GradInfo, format_number, format_shape, grad_info

@@ -17,7 +17,7 @@ their producer under the trace as well.
 """
 import itertools
 
-from ..function import AccumulateGrad, Node
+from ..node import AccumulateGrad, Node
 from ..scalar import Scalar
 from ..tensor import Tensor
 from .graph import resolve_roots, walk
