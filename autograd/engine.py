@@ -4,20 +4,27 @@ Any object with the node protocol can be walked:
 
 * `next_functions`: a tuple of `(node or None, output_nr)` edges to the nodes that made its
   inputs;
+* `_seq`: its sequence number, drawn when it was recorded (so it is larger than those of the
+  nodes it points to), or -1 for a sink (a leaf: it feeds nothing);
 * `_n_out`: how many outputs it has (the gradient it receives is one value, or a list of that
   length);
-* `_apply(grad, create_graph)`: the gradients for its edges, in order (None where none flows);
-* `_release()`: free what it saved (when `retain_graph` is false);
+* `_backward(grad)`: first-order backward, the gradients for its edges (a tuple, in order,
+  None where none flows; a node with one input may return the gradient alone);
+  `_apply(grad, create_graph)`: the same as a tuple, differentiable when `create_graph`;
+* `_release()`: free what it saved (when `retain_graph` is false); `_saved`: None when there
+  is nothing to free;
 * `_pre_hooks`: None, or a dict from output_nr (None for all) to hook functions, or (a
   `Scalar`'s) a list of hooks that receive and return the gradient as it flows;
 * `_keeps` / `_keep(grad)`: whether the node stores the gradient it receives (leaf
   accumulators, retained non-leaf tensors, and every `Scalar`), and how.
 
-The walk: an iterative pass counts, for each node reachable from the roots, the edges that
-lead into it; a node runs once all of its consumers have run (no recursion, so 100,000-op
-chains are fine); gradients for a node are summed in a buffer as its consumers run and handed
-to it once, when its turn comes. With `inputs` (`autograd.grad`), only nodes on a path to an input run,
-gradients reaching the inputs are returned instead of stored, and nothing is accumulated.
+The walk (no recursion, so 100,000-op chains are fine): gradients for a node are summed in a
+buffer as its consumers run; the pending node with the highest sequence number runs next.
+All of a node's consumers are newer than it, so by its turn they have all run and it gets its
+whole gradient, once - a topological order with no pass to count dependencies first. A step
+from a node to its only parent, with nothing else pending, skips the buffer. Sinks run last.
+With `inputs` (`autograd.grad`), only nodes on a path to an input run, gradients reaching the
+inputs are returned instead of stored, and nothing is accumulated.
 """
 import gc as _gc
 import math

@@ -38,8 +38,9 @@ Conversions: `Tensor.item()` gives a Python number; `s.to_tensor()` a 0-d float6
 `Scalar.from_tensor(t)` a Scalar, both connected to the other graph, for higher-order
 gradients too (under create_graph the gradient crosses over as a Scalar or Tensor with a graph).
 
-This file holds the class, the Tensor bridge, what every op shares (recording a node, IEEE
-float arithmetic) and the autograd entry points; the operations are in `autograd.scalar_ops`.
+This file holds the class, the Tensor bridge, what every op shares (recording a node) and the
+autograd entry points; the operations are in `autograd.scalar_ops`, and the IEEE float
+arithmetic they use (infinities and NaNs where Python raises) in `autograd.ieee_float`.
 """
 import math
 import numbers
@@ -55,8 +56,6 @@ from .node import Node, next_seq
 __all__ = ["Scalar", "grad", "backward", "maximum", "minimum"]
 
 _new = object.__new__
-_inf = math.inf
-_nan = math.nan
 
 
 class Scalar:
@@ -408,83 +407,6 @@ class _Binary(Scalar):
 
     def _release(self):
         self._s0 = None
-
-
-# ------------------------------------------------ IEEE 754 float arithmetic (for scalar_ops)
-def _fdiv(a, b):
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if a != a or a == 0:
-            return _nan
-        return math.copysign(_inf, a) * math.copysign(1.0, b)
-
-
-def _fpow(a, b):
-    try:
-        r = a ** b
-    except ZeroDivisionError:  # 0 ** negative: inf, signed for -0.0 ** odd integer
-        return math.copysign(_inf, a) if _odd_integer(b) else _inf
-    except OverflowError:  # also a negative base to a non-integer power (complex overflow)
-        if a < 0 and not _integer(b):
-            return _nan
-        return -_inf if (a < 0 and _odd_integer(b)) else _inf
-    if r.__class__ is complex:  # a negative base to a non-integer power
-        return _nan
-    return r
-
-
-def _fpow_const(a, p):
-    """a ** p for a constant exponent p, as PyTorch computes `tensor ** number`: p = 0.5 is a
-    square root and p = -0.5 its reciprocal (so (-0.0) ** 0.5 is -0.0 and (-inf) ** 0.5 is
-    NaN, where C's pow gives 0.0 and inf)."""
-    if p == 0.5:
-        return _fsqrt(a)
-    if p == -0.5:
-        return _fdiv(1.0, _fsqrt(a))
-    return _fpow(a, p)
-
-
-def _integer(b):
-    return math.isfinite(b) and b == int(b)
-
-
-def _odd_integer(b):
-    return _integer(b) and int(b) % 2 == 1
-
-
-def _fexp(x):
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return _inf
-
-
-def _flog(x):
-    if x > 0:
-        return math.log(x)
-    if x == 0:
-        return -_inf
-    return _nan  # negative or NaN
-
-
-def _fsqrt(x):
-    return math.sqrt(x) if x >= 0 else _nan
-
-
-def _fsin(x):
-    return math.sin(x) if math.isfinite(x) else _nan
-
-
-def _fcos(x):
-    return math.cos(x) if math.isfinite(x) else _nan
-
-
-def _fsigmoid(x):
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = _fexp(x)
-    return e / (1.0 + e)
 
 
 # --------------------------------------------------------------------- helpers

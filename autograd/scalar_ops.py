@@ -32,8 +32,10 @@ its b-gradient as (a / b) / b, so it does not overflow through b * b.
 import math
 import operator
 
-from .scalar import (Scalar, _Binary, _Unary, _binary, _fdiv, _fexp, _fcos, _flog, _fpow,
-                     _fpow_const, _freed, _fsigmoid, _fsin, _fsqrt, _nan, _number, _unary)
+from .ieee_float import fcos as _fcos, fdiv as _fdiv, fexp as _fexp, flog as _flog
+from .ieee_float import fpow as _fpow, fpow_const as _fpow_const, fsigmoid as _fsigmoid
+from .ieee_float import fsin as _fsin, fsqrt as _fsqrt, nan as _nan
+from .scalar import Scalar, _Binary, _Unary, _binary, _freed, _number, _unary
 
 __all__ = ["maximum", "minimum"]
 
