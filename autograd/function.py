@@ -389,18 +389,8 @@ def apply2(cls, a, b, kwargs=None):
         y = _asarray(y)
     if not (ga or gb):
         return _wrap(y, None)
-    if ga:
-        fn = a.grad_fn
-        edge_a = (fn, a._output_nr) if fn is not None else edge(a)
-    else:
-        edge_a = NO_EDGE
-    if gb:
-        fn = b.grad_fn
-        edge_b = (fn, b._output_nr) if fn is not None else edge(b)
-    else:
-        edge_b = NO_EDGE
     saved = node._saved
-    out = _record(node, y, edge_a, edge_b)
+    out = _record(node, y, edge(a) if ga else NO_EDGE, edge(b) if gb else NO_EDGE)
     if saved is not None:
         if len(saved) == 2:  # (a or None, b or None), as BinaryOp saves: unrolled
             s0, s1 = saved
