@@ -203,3 +203,30 @@ def test_matrix_transposes_follow_torch(expr):
         except RuntimeError:
             return "RuntimeError"
     assert run(A) == run(torch)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, a, b: a @ b, lambda lib, a, b: lib.mm(a, b), lambda lib, a, b: lib.matmul(a, b),
+    lambda lib, a, b: lib.bmm(a.unsqueeze(0), b.unsqueeze(0)),
+    lambda lib, a, b: lib.dot(a[0], b[0])])
+def test_matrix_products_of_bool_tensors_are_refused_as_in_torch(call):
+    ours = A.ones(2, 2, dtype=A.bool)
+    theirs = torch.ones(2, 2, dtype=torch.bool)
+    with pytest.raises(NotImplementedError) as expected:
+        call(torch, theirs, theirs)
+    with pytest.raises(NotImplementedError, match="Bool") as got:
+        call(A, ours, ours)
+    assert type(got.value) is type(expected.value)
+
+
+@pytest.mark.parametrize("equation", ["ij,jk->ik", "i,i->"])
+def test_einsum_of_mixed_dtypes_is_refused_as_in_torch(equation):
+    a64, b32 = np.ones((2, 2)), np.ones((2, 2), np.float32)
+    if equation == "i,i->":
+        a64, b32 = a64[0], b32[0]
+    with pytest.raises(RuntimeError):
+        torch.einsum(equation, torch.tensor(a64), torch.tensor(b32))
+    with pytest.raises(RuntimeError, match="same dtype.*float64.*float32"):
+        A.einsum(equation, A.tensor(a64), A.tensor(b32))
+    # one dtype: fine, and the result keeps it
+    assert A.einsum(equation, A.tensor(b32), A.tensor(b32)).dtype == A.float32

@@ -50,9 +50,14 @@ class _UnsafeViewMatMul(MatMul):
 
 
 def _check_dtypes(a, b, op):
+    """Matrix products take two operands of one dtype, not bool (as PyTorch's kernels)."""
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(f"{op}: expected both operands to have the same dtype, but got "
                            f"{a.dtype} and {b.dtype}; convert one with .to(other.dtype)")
+    if a._data.dtype.kind == "b":
+        kernel = "dot" if op == "dot" else "addmm_impl_cpu_"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\' ({op} of bool '
+                                  f"tensors); convert them first, e.g. a.long() @ b.long()")
 
 
 def matmul(input, other, *, out=None):
@@ -317,8 +322,11 @@ def einsum(equation, *operands):
     operands = list(operands)
     for k, sub in enumerate(ins):  # a letter repeated within an operand takes its diagonal
         ins[k], operands[k] = _take_diagonals(sub, operands[k], equation)
-    dt = np.result_type(*[o._data.dtype for o in operands])
-    operands = [o.to(dt) if o._data.dtype != dt else o for o in operands]
+    dtypes = {o._data.dtype for o in operands}
+    if len(dtypes) > 1:  # PyTorch does not promote here
+        raise RuntimeError(f"einsum(): expected all operands to have the same dtype, but got "
+                           f"{', '.join(str(o.dtype) for o in operands)}; convert them first, "
+                           f"e.g. with .to(autograd.float32)")
     try:
         return Einsum.apply(*operands, spec=(ins, out))
     except ValueError as e:
