@@ -35,6 +35,7 @@ import numpy as np
 from . import anomaly as _anomaly
 from . import grad_mode as _gm
 from .node import FREED as _FREED
+from .node import POST_HOOKS
 
 __all__ = ["run_backward", "topological_order"]
 
@@ -84,6 +85,8 @@ def _run_hooks(node, grad, create_graph):
     single = node._n_out == 1
     grads = [grad] if single else list(grad)
     for nr, fns in list(hooks.items()):
+        if nr is POST_HOOKS:
+            continue
         for fn in list(fns):
             if nr is None:  # a node hook: sees all outputs
                 wrapped = tuple(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g, None)
@@ -99,6 +102,29 @@ def _run_hooks(node, grad, create_graph):
             if new is not None:
                 grads[nr] = new if create_graph else new._data
     return grads[0] if single else grads
+
+
+def _run_post_hooks(node, grad_inputs, grad, create_graph):
+    """PyTorch's `Node.register_hook` hooks, after `node` ran: each is called with
+    `(grad_inputs, grad_outputs)` (tuples of Tensors or None) and may return new
+    grad_inputs. Returns the gradients to hand on, in the engine's form."""
+    from .tensor import Tensor
+
+    def wrap(g):
+        return g if g is None or isinstance(g, Tensor) else Tensor._wrap(g, None)
+    grad_outputs = tuple(wrap(g) for g in ((grad,) if node._n_out == 1 else grad))
+    grad_inputs = tuple(wrap(g) for g in grad_inputs)
+    for fn in list(node._pre_hooks[POST_HOOKS]):
+        new = fn(grad_inputs, grad_outputs)
+        if new is None:
+            continue
+        new = tuple(new) if isinstance(new, (tuple, list)) else (new,)
+        if len(new) != len(grad_inputs):
+            raise RuntimeError(f"hook registered on {node.name()} returned {len(new)} "
+                               f"gradients, but the node has {len(grad_inputs)} inputs: return "
+                               f"one gradient (or None) per input, or None to keep them")
+        grad_inputs = tuple(wrap(g) for g in new)
+    return tuple(g if g is None or create_graph else g._data for g in grad_inputs)
 
 
 def _nonfinite_grad(g):
@@ -222,7 +248,8 @@ def _walk(pending, sinks, buffer, wanted, targets, captured, retain_graph, creat
                             node = parent
                             continue
                 else:
-                    if node._pre_hooks:
+                    hooks = node._pre_hooks
+                    if hooks:
                         grad = _run_hooks(node, grad, create_graph)
                     if wanted is not None:
                         if node in targets:
@@ -233,6 +260,8 @@ def _walk(pending, sinks, buffer, wanted, targets, captured, retain_graph, creat
                         node._keep(grad)
                     edges = node.next_functions
                     if not edges or grad is None:
+                        if hooks and grad is not None and POST_HOOKS in hooks:
+                            _run_post_hooks(node, (), grad, create_graph)
                         break
                     if create_graph:
                         results = node._apply(grad, True)
@@ -244,6 +273,8 @@ def _walk(pending, sinks, buffer, wanted, targets, captured, retain_graph, creat
                         node._release()
                     if anomaly:
                         _check_backward(node, results)
+                    if hooks and POST_HOOKS in hooks:
+                        results = _run_post_hooks(node, results, grad, create_graph)
                 nxt = None
                 for (parent, nr), g in zip(edges, results):
                     if g is None or parent is None:

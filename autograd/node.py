@@ -21,7 +21,7 @@ from . import anomaly as _anomaly
 from . import graph_gc as _graph_gc
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "edge", "record", "constant",
-           "next_seq", "NO_EDGE", "FREED", "OUTPUT", "SAVED_NONE", "TRUE1", "NEEDS2"]
+           "next_seq", "POST_HOOKS", "NO_EDGE", "FREED", "OUTPUT", "SAVED_NONE", "TRUE1", "NEEDS2"]
 
 NO_EDGE = (None, 0)  # the edge of an operand without gradient
 FREED = ("freed",)  # what `_saved` becomes once backward has released the saved values
@@ -30,6 +30,7 @@ SAVED_NONE = (None, None, None, 0)  # a saved slot left empty (a value no gradie
 TRUE1 = (True,)  # needs_input_grad of a one-input op that records
 NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))  # [ga][gb]
 next_seq = itertools.count().__next__  # the sequence numbers of nodes (see Node._seq)
+POST_HOOKS = "post"  # the key of Node.register_hook's hooks among a node's `_pre_hooks`
 
 
 class Node:
@@ -44,7 +45,7 @@ class Node:
     # is always newer than the nodes it points to: backward runs the newest pending node
     # first, which is a topological order (PyTorch's sequence_nr). Rarely set attributes are class-level defaults (an instance stores its
     # own only when it sets one):
-    _pre_hooks = None    # {output_nr or None: [hook, ...]}
+    _pre_hooks = None    # {output_nr or None: [hook, ...], POST_HOOKS: [post hook, ...]}
     _trace = None        # where the forward call came from (anomaly mode)
     _meta = None         # user metadata (`node.metadata`)
     _as_tensors = False  # saved_tensors returns Tensors (backward under create_graph)
@@ -57,9 +58,15 @@ class Node:
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
     def register_hook(self, fn):
-        """`fn(grad_inputs, grad_outputs)` after this node ran (runs as a pre-hook here: it
-        receives `(None, grad_outputs)` and its return value is ignored)."""
-        return self.register_prehook(lambda g: (fn((), g), None)[1])
+        """`fn(grad_inputs, grad_outputs) -> new grad_inputs or None`, called after this node
+        ran, as PyTorch's `Node.register_hook`: grad_inputs are the gradients it computed for
+        its inputs (one per `next_functions` entry; `()` for a leaf accumulator), grad_outputs
+        those it received."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        hooks = self._pre_hooks.setdefault(POST_HOOKS, [])
+        hooks.append(fn)
+        return RemovableHandle(hooks, fn)
 
     def register_prehook(self, fn, nr=None):
         """`fn(grad_outputs) -> new grad_outputs or None` before this node runs."""

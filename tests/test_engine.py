@@ -385,3 +385,45 @@ def test_backward_inputs_argument():
     (x * z).sum().backward(inputs=[x])
     assert z.grad is None
     np.testing.assert_allclose(x.grad.numpy(), z.data)
+
+
+# ------------------------------------------------------------------ node (grad_fn) hooks
+def _node_hook_run(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    w = lib.tensor([3.0, 4.0], requires_grad=True)
+    y = (x * w).sum()
+    mul = y.grad_fn.next_functions[0][0]
+    calls = []
+
+    def post(grad_inputs, grad_outputs):
+        calls.append(("post", [None if g is None else g.tolist() for g in grad_inputs],
+                      [g.tolist() for g in grad_outputs]))
+        return (grad_inputs[0] * 10, grad_inputs[1])
+    mul.register_prehook(lambda grad_outputs: calls.append(("pre", grad_outputs[0].tolist())))
+    mul.register_hook(post)
+    acc = mul.next_functions[0][0]
+    acc.register_hook(lambda gi, go: calls.append(("acc", list(gi), [g.tolist() for g in go])))
+    y.backward()
+    return calls, x.grad.tolist(), w.grad.tolist()
+
+
+def test_node_register_hook_runs_after_the_node_and_can_replace_grad_inputs_as_torch():
+    import torch
+    assert _node_hook_run(A) == _node_hook_run(torch)
+
+
+def test_node_hook_returning_the_wrong_number_of_gradients_is_refused():
+    x = A.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2.0).sum()
+    y.grad_fn.next_functions[0][0].register_hook(lambda gi, go: (gi[0], gi[0], gi[0]))
+    with pytest.raises(RuntimeError, match="returned 3 gradients.*2 inputs"):
+        y.backward()
+
+
+def test_node_hook_handle_removes_it():
+    x = A.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2.0).sum()
+    handle = y.grad_fn.next_functions[0][0].register_hook(lambda gi, go: (gi[0] * 0, None))
+    handle.remove()
+    y.backward()
+    assert x.grad.tolist() == [2.0, 2.0]
