@@ -230,3 +230,45 @@ def test_einsum_of_mixed_dtypes_is_refused_as_in_torch(equation):
         A.einsum(equation, A.tensor(a64), A.tensor(b32))
     # one dtype: fine, and the result keeps it
     assert A.einsum(equation, A.tensor(b32), A.tensor(b32)).dtype == A.float32
+
+
+_EDGES = [[1.0, 1.0, 0.0], [float("nan"), 1.0], [1.0, float("nan"), float("nan")], [0.0, -0.0],
+          [2.0, 2.0], [-1.0, float("inf")]]
+
+
+def _same(a, b):
+    np.testing.assert_array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+
+
+@pytest.mark.parametrize("values", _EDGES)
+@pytest.mark.parametrize("name", ["max", "min", "amax", "amin"])
+def test_max_min_reductions_at_ties_and_nan_match_torch(name, values):
+    t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    a = A.tensor(values, dtype=A.float64, requires_grad=True)
+    getattr(t, name)().backward()
+    getattr(a, name)().backward()
+    _same(a.grad.tolist(), t.grad.tolist())
+
+
+@pytest.mark.parametrize("values", _EDGES)
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_minimum_at_ties_and_nan_match_torch(name, values):
+    t, u = (torch.tensor(v, dtype=torch.float64, requires_grad=True)
+            for v in (values, values[::-1]))
+    a, b = (A.tensor(v, dtype=A.float64, requires_grad=True) for v in (values, values[::-1]))
+    getattr(torch, name)(t, u).sum().backward()
+    getattr(A, name)(a, b).sum().backward()
+    _same(a.grad.tolist(), t.grad.tolist())
+    _same(b.grad.tolist(), u.grad.tolist())
+
+
+def test_sign_and_abs_at_nan_and_zeros_match_torch():
+    values = [0.0, -0.0, float("nan"), 1.0, float("inf"), -2.0]
+    for name in ["sign", "abs"]:
+        t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+        a = A.tensor(values, dtype=A.float64, requires_grad=True)
+        r, q = getattr(t, name)(), getattr(a, name)()
+        _same(q.tolist(), r.tolist())
+        r.sum().backward()
+        q.sum().backward()
+        _same(a.grad.tolist(), t.grad.tolist())

@@ -90,7 +90,18 @@ sqrt = _unary(np.sqrt, "sqrt")
 sin = _unary(np.sin, "sin")
 cos = _unary(np.cos, "cos")
 tanh = _unary(np.tanh, "tanh")
-sign = _unary(np.sign, "sign")
+def sign_array(x):
+    """-1, 0 or 1 by the sign of x, and 0 at NaN, as `torch.sign` (NumPy's gives NaN)."""
+    s = np.sign(x)
+    if s.dtype.kind == "f":
+        s = np.asarray(s)
+        nan = np.isnan(s)
+        if nan.any():
+            s = np.where(nan, 0, s).astype(s.dtype)
+    return s
+
+
+sign = _unary(sign_array, "sign")
 abs = _unary(np.abs, "abs")  # noqa: A001
 neg = _unary(np.negative, "neg")
 sinh = _unary(np.sinh, "sinh")

@@ -139,7 +139,7 @@ def _zero_grad(g):
 # name, grad_fn name, forward, derivative (of the saved value), saves, floating
 Neg, neg = _unary("Neg", "NegBackward0", np.negative, dual.neg, None, floating=False)
 Abs, abs = _unary("Abs", "AbsBackward0", np.abs, dual.sign, "x", floating=False)  # noqa: A001
-Sign, sign = _unary("Sign", "SignBackward0", np.sign, _zero_grad, None, floating=False)
+Sign, sign = _unary("Sign", "SignBackward0", dual.sign_array, _zero_grad, None, floating=False)
 Exp, exp = _unary("Exp", "ExpBackward0", np.exp, lambda y: y, "y")
 Exp2, exp2 = _unary("Exp2", "Exp2Backward0", np.exp2, lambda y: y * _LN2, "y")
 Expm1, expm1 = _unary("Expm1", "Expm1Backward0", np.expm1, lambda y: y + 1, "y")

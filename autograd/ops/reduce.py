@@ -208,15 +208,20 @@ _Amax = _named("Amax", "AmaxBackward0")
 _Amin = _named("Amin", "AminBackward0")
 
 
-def _extreme(input, dims, keepdim, np_fn, op):
+def _extreme(input, dims, keepdim, np_fn, op, nan_ties=True):
+    """The max/min values and the gradient's weights: split evenly among the elements equal
+    to the result. max()/min() count NaNs as equal to a NaN result (their gradient goes to
+    the NaNs); amax/amin do not, so a NaN result gives NaN gradients everywhere (0/0), as
+    PyTorch's formulas do."""
     x = input._data
     if x.size == 0 and (dims is None or builtin_any(x.shape[d] == 0 for d in dims)):
         raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() "
                          f"== 0, or the reduced dimension has size 0; there is nothing to "
                          f"take the {op} of")
     values = np.asarray(np_fn(x, axis=dims, keepdims=True))
-    ties = (x == values) | (np.isnan(values) & np.isnan(x))
-    weights = ties / ties.sum(axis=dims, keepdims=True)
+    ties = (x == values) | (np.isnan(values) & np.isnan(x)) if nan_ties else x == values
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weights = ties / ties.sum(axis=dims, keepdims=True)
     return (values if keepdim else values.reshape(_reduced_shape(x.shape, dims))), weights
 
 
@@ -276,7 +281,7 @@ def min(input, dim=None, keepdim=False):  # noqa: A001
 def amax(input, dim=(), keepdim=False):
     """Largest values over `dim` (all when empty); the gradient is split among ties."""
     dims = normalize_dims(dim, input._data.ndim, "amax") if dim != () else None
-    values, weights = _extreme(input, dims, keepdim, np.max, "amax")
+    values, weights = _extreme(input, dims, keepdim, np.max, "amax", nan_ties=False)
     return _Amax.apply(input, values=values, weights=weights.astype(input._data.dtype),
                        dims=dims, keepdim=keepdim)
 
@@ -284,7 +289,7 @@ def amax(input, dim=(), keepdim=False):
 def amin(input, dim=(), keepdim=False):
     """Smallest values over `dim` (all when empty); the gradient is split among ties."""
     dims = normalize_dims(dim, input._data.ndim, "amin") if dim != () else None
-    values, weights = _extreme(input, dims, keepdim, np.min, "amin")
+    values, weights = _extreme(input, dims, keepdim, np.min, "amin", nan_ties=False)
     return _Amin.apply(input, values=values, weights=weights.astype(input._data.dtype),
                        dims=dims, keepdim=keepdim)
 

@@ -38,12 +38,17 @@ class Minimum(BinaryOp):
 
 
 def _minmax_backward(ctx, g, better):
+    """PyTorch's formula: each operand gets the gradient where it is picked, half on ties,
+    and all of it where the comparison fails both ways (NaN): where(a == b, g/2, g), zeroed
+    where the other operand is `better`."""
     a, b = ctx.saved_tensors
     av, bv = _values(a), _values(b)
-    wins_a = better(av, bv) + 0.5 * (av == bv)
+    dtype = np.result_type(av.dtype, np.float32)
+    share = np.where(av == bv, 0.5, 1.0).astype(dtype)
     na, nb = ctx.needs_input_grad
-    wa = wins_a.astype(np.result_type(av.dtype, np.float32))
-    return _reduce_grads(ctx, g * wa if na else None, g * (1 - wa) if nb else None)
+    wa = np.where(better(bv, av), 0, share).astype(dtype) if na else None
+    wb = np.where(better(av, bv), 0, share).astype(dtype) if nb else None
+    return _reduce_grads(ctx, g * wa if na else None, g * wb if nb else None)
 
 
 class Where(Op):
