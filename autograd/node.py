@@ -160,7 +160,9 @@ def record(node, y, *edges):
     return out
 
 
-CONSTANTS = {}  # (number, dtype) -> read-only 0-d array, filled by constant
+# per floating dtype: {number: read-only 0-d array}, filled by `constant`. A dtype is a key
+# exactly when it is floating, so one lookup also answers "is this a float tensor?"
+CONSTANTS = {np.dtype(t): {} for t in (np.float16, np.float32, np.float64)}
 
 
 def constant(v, dtype):
@@ -170,8 +172,8 @@ def constant(v, dtype):
     (NumPy casts it to the tensor's dtype either way), but NumPy's handling of a Python
     number costs about as much as the arithmetic on a small array. Zeros (0.0 and -0.0 are
     equal keys), NaN (never equal to itself) and values the dtype cannot hold stay numbers."""
-    key = (v, dtype)
-    c = CONSTANTS.get(key)
+    table = CONSTANTS[dtype]
+    c = table.get(v)
     if c is None:
         if not v or v != v:
             return v
@@ -180,9 +182,9 @@ def constant(v, dtype):
         if not np.isfinite(c):
             return v
         c.flags.writeable = False
-        if len(CONSTANTS) >= 256:
-            CONSTANTS.clear()
-        CONSTANTS[key] = c
+        if len(table) >= 256:
+            table.clear()
+        table[v] = c
     return c
 
 

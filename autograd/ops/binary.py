@@ -188,15 +188,14 @@ def _binary_apply(cls):
             xa = a._data
             bc = b.__class__
             if bc is float or bc is int:  # a number: no broadcasting, no gradient
-                dtype = xa.dtype
-                kind = dtype.kind
-                if kind == "f":
+                table = constants.get(xa.dtype)  # None unless a floating dtype
+                if table is not None:
                     xb = b
                     if as_array:
-                        xb = constants.get((b, dtype))
+                        xb = table.get(b)
                         if xb is None:
-                            xb = constant(b, dtype)
-                elif bc is int and kind in int_kinds:
+                            xb = constant(b, xa.dtype)
+                elif bc is int and xa.dtype.kind in int_kinds:
                     xb = b
                 ga, gb, broadcast = a._rg, False, False
             elif isinstance(b, Tensor):
