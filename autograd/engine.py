@@ -287,11 +287,18 @@ def _walk(pending, sinks, buffer, wanted, targets, captured, retain_graph, creat
                         _add_to(buffer, parent, nr, g)
                     elif parent in buffer:
                         buffer[parent] = buffer[parent] + g
-                    elif nxt is None and parent._seq >= 0:
+                    elif parent._seq < 0:  # a sink: runs last
+                        buffer[parent] = g
+                        sinks.append(parent)
+                    elif nxt is None:
+                        nxt, grad = parent, g
+                    elif parent._seq > nxt._seq:  # the newer parent goes on, the other waits
+                        buffer[nxt] = grad
+                        _heappush(pending, (-nxt._seq, nxt))
                         nxt, grad = parent, g
                     else:
                         buffer[parent] = g
-                        _queue(pending, sinks, parent)
+                        _heappush(pending, (-parent._seq, parent))
                 if nxt is None:
                     break
                 if pending and pending[0][0] < -nxt._seq:  # something newer waits
