@@ -73,8 +73,13 @@ def _add_to(buffer, node, nr, grad):
         slot[nr] = grad if slot[nr] is None else slot[nr] + grad
 
 
-def _run_hooks(node, grad, create_graph):
+def _as_tensor(g):
+    """A gradient as hooks see it: a Tensor (or None)."""
     from .tensor import Tensor
+    return g if g is None or isinstance(g, Tensor) else Tensor._wrap(g, None)
+
+
+def _run_hooks(node, grad, create_graph):
     hooks = node._pre_hooks
     if hooks.__class__ is list:  # a Scalar's hooks: the gradient is passed as it is
         for fn in list(hooks):
@@ -89,16 +94,14 @@ def _run_hooks(node, grad, create_graph):
             continue
         for fn in list(fns):
             if nr is None:  # a node hook: sees all outputs
-                wrapped = tuple(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g, None)
-                                for g in grads)
-                new = fn(wrapped)
+                new = fn(tuple(_as_tensor(g) for g in grads))
                 if new is not None:
                     grads = [g if g is None or create_graph else g._data for g in new]
                 continue
             g = grads[nr]
             if g is None:
                 continue
-            new = fn(g if isinstance(g, Tensor) else Tensor._wrap(g, None))
+            new = fn(_as_tensor(g))
             if new is not None:
                 grads[nr] = new if create_graph else new._data
     return grads[0] if single else grads
@@ -108,12 +111,8 @@ def _run_post_hooks(node, grad_inputs, grad, create_graph):
     """PyTorch's `Node.register_hook` hooks, after `node` ran: each is called with
     `(grad_inputs, grad_outputs)` (tuples of Tensors or None) and may return new
     grad_inputs. Returns the gradients to hand on, in the engine's form."""
-    from .tensor import Tensor
-
-    def wrap(g):
-        return g if g is None or isinstance(g, Tensor) else Tensor._wrap(g, None)
-    grad_outputs = tuple(wrap(g) for g in ((grad,) if node._n_out == 1 else grad))
-    grad_inputs = tuple(wrap(g) for g in grad_inputs)
+    grad_outputs = tuple(_as_tensor(g) for g in ((grad,) if node._n_out == 1 else grad))
+    grad_inputs = tuple(_as_tensor(g) for g in grad_inputs)
     for fn in list(node._pre_hooks[POST_HOOKS]):
         new = fn(grad_inputs, grad_outputs)
         if new is None:
@@ -123,7 +122,7 @@ def _run_post_hooks(node, grad_inputs, grad, create_graph):
             raise RuntimeError(f"hook registered on {node.name()} returned {len(new)} "
                                f"gradients, but the node has {len(grad_inputs)} inputs: return "
                                f"one gradient (or None) per input, or None to keep them")
-        grad_inputs = tuple(wrap(g) for g in new)
+        grad_inputs = tuple(_as_tensor(g) for g in new)
     return tuple(g if g is None or create_graph else g._data for g in grad_inputs)
 
 
@@ -233,19 +232,15 @@ def _walk(pending, sinks, buffer, wanted, targets, captured, retain_graph, creat
                     if release and node._saved is not None:
                         node._saved = _FREED  # Node._release, inlined
                     if results.__class__ is not tuple:  # one input, one gradient
-                        if results is None:
-                            break
+                        g, results = results, (results,)
+                    elif len(results) == 2 and results[1] is None:  # (a, number) ops
+                        g = results[0]
+                    else:
+                        g = None
+                    if g is not None and not pending:  # the chain: on to the only parent
                         parent = edges[0][0]
-                        if not pending and parent is not None and parent._n_out == 1 and \
-                                parent._seq >= 0:
-                            node, grad = parent, results
-                            continue
-                        results = (results,)
-                    elif not pending and len(results) == 2 and results[1] is None:
-                        parent, grad = edges[0][0], results[0]  # (a, number) ops
-                        if parent is not None and grad is not None and parent._n_out == 1 and \
-                                parent._seq >= 0:
-                            node = parent
+                        if parent is not None and parent._n_out == 1 and parent._seq >= 0:
+                            node, grad = parent, g
                             continue
                 else:
                     hooks = node._pre_hooks

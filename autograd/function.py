@@ -21,7 +21,7 @@ import numpy as np
 from . import anomaly as _anomaly
 from . import grad_mode as _gm
 from . import node as _node
-from .node import FREED, NEEDS2, NO_EDGE, OUTPUT, SAVED_NONE, TRUE1, AccumulateGrad, Node
+from .node import FREED, NEEDS2, NO_EDGE, OUTPUT, TRUE1, AccumulateGrad, Node
 from .node import edge, next_seq
 from .node import record as _record
 from .node import _anomaly_forward, _check_forward
@@ -45,13 +45,9 @@ class _FunctionMeta(type):
         if base_node._formula_is_backward and backward is not None:
             ns_node["_backward"] = backward  # the engine calls the formula directly
         cls._node_cls = type(node_name, (base_node,), ns_node)
-        cls._node_class_made()
-
-
-class _NodeClassHook:
-    @classmethod
-    def _node_class_made(cls):
-        """Called once a subclass and its node class exist (a hook for generated code)."""
+        made = getattr(cls, "_node_class_made", None)
+        if made is not None:  # a hook for generated code (binary.BinaryOp's apply)
+            made()
 
 
 class _ContextMixin:
@@ -177,7 +173,7 @@ class BackwardNode(_ContextMixin, Node):
         return tuple(out)
 
 
-class Function(_NodeClassHook, metaclass=_FunctionMeta):
+class Function(metaclass=_FunctionMeta):
     """Base class for custom differentiable operations, as `torch.autograd.Function`.
 
     Subclass it with static `forward(ctx, *args, **kwargs)` and `backward(ctx, *grad_outputs)`
@@ -296,7 +292,7 @@ class OpNode(_ContextMixin, Node):
         return result
 
 
-class Op(_NodeClassHook, metaclass=_FunctionMeta):
+class Op(metaclass=_FunctionMeta):
     """An internal primitive: forward on NumPy arrays, backward by a formula that works on
     arrays and Tensors alike (see the module docstring). Subclasses set `backward_name` to
     PyTorch's grad_fn name and define static `forward(ctx, *arrays, **options)` and
@@ -392,40 +388,20 @@ def apply2(cls, a, b, kwargs=None):
     saved = node._saved
     out = _record(node, y, edge(a) if ga else NO_EDGE, edge(b) if gb else NO_EDGE)
     if saved is not None:
-        if len(saved) == 2:  # (a or None, b or None), as BinaryOp saves: unrolled
-            s0, s1 = saved
-            node._saved = (
-                SAVED_NONE if s0 is None else
-                ((xa, a, a._vc, a._vc[0]) if ta else (xa, None, None, 0)) if s0 is xa else
-                _saved2(s0, xa, a, xb, b, out, y0),
-                SAVED_NONE if s1 is None else
-                ((xb, b, b._vc, b._vc[0]) if tb else (xb, None, None, 0)) if s1 is xb else
-                _saved2(s1, xa, a, xb, b, out, y0))
-        else:
-            node._saved = tuple(_saved2(v, xa, a, xb, b, out, y0) for v in saved)
+        node._saved = tuple(_saved_entry(v, (a, b), out, y0) for v in saved)
     return out
 
 
-def _saved2(v, xa, a, xb, b, out, y0):
-    """The saved-value entry for `v`, saved by a two-operand op: its operands a and b
-    (tensors or numbers) reached forward as xa and xb; `y0` is what forward returned."""
-    if v is None:
-        return SAVED_NONE
-    for x, t in ((xa, a), (xb, b)):
-        if v is x:
-            return (x, t, t._vc, t._vc[0]) if isinstance(t, _Tensor) else (x, None, None, 0)
-    if v is out._data or v is y0:
-        return (out._data, OUTPUT, out._vc, 0, 0)
-    return _saved_entry(v, (a, b), out)
-
-
-def _saved_entry(v, inputs, out):
-    """The saved-value entry for anything but a plain input or output array."""
+def _saved_entry(v, inputs, out, y0=None):
+    """The saved-value entry for `v`: an input (tensor or number), the output `out` (also as
+    `y0`, what forward returned before it became an array) or a constant."""
     if v is None or v.__class__ in _NUMBERS:
         return (v, None, None, 0)
     for t in inputs:
         if isinstance(t, _Tensor) and (t is v or t._data is v):
             return (t._data, t, t._vc, t._vc[0])
+    if y0 is not None and v is y0:
+        return (out._data, OUTPUT, out._vc, 0, 0)
     o = _find_output(v, out)
     if o is not None:
         return (o._data, OUTPUT, o._vc, o._vc[0], o._output_nr)

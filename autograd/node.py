@@ -41,10 +41,9 @@ class Node:
     _keeps = False
     # `_saved` is None (nothing saved), a tuple of entries (value, owner, version counter,
     # version[, output_nr]) made by save_for_backward, or FREED after a backward without
-    # retain_graph. `_seq` is drawn from `next_seq()` once the node's edges are set, so a node
-    # is always newer than the nodes it points to: backward runs the newest pending node
-    # first, which is a topological order (PyTorch's sequence_nr). Rarely set attributes are class-level defaults (an instance stores its
-    # own only when it sets one):
+    # retain_graph. `_seq` is drawn from `next_seq()` once the node's edges are set (see the
+    # module docstring). Rarely set attributes are class-level defaults (an instance stores
+    # its own only when it sets one):
     _pre_hooks = None    # {output_nr or None: [hook, ...], POST_HOOKS: [post hook, ...]}
     _trace = None        # where the forward call came from (anomaly mode)
     _meta = None         # user metadata (`node.metadata`)

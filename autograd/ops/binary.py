@@ -127,11 +127,11 @@ class BinaryOp(Op):
     what the gradients asked for (`ctx.needs_input_grad`) is kept, as in PyTorch: `p * 2`
     saves just the 2, so changing p in place afterwards does not break backward.
     `ctx.saved_tensors` is then (a, b) - or (a, b, y) when "y" appears - with None for what
-    was not kept. The forward is generated from these (it is on the hot path).
+    was not kept. `apply` is generated from these (it is on the hot path).
 
     `number_as_array = True` (add, sub, mul, div) lets a Python number that is the second
     operand of a float tensor arrive as a cached 0-d array of the tensor's dtype: the same
-    result, computed faster (see `function.constant`).
+    result, computed faster (see `node.constant`).
 
     `apply(a, b)` takes any operands: two tensors of one dtype whose kind is in
     `fast_kinds`, or a tensor and a Python number that leaves its dtype alone, go straight
@@ -212,10 +212,6 @@ def _binary_apply(cls):
             y = fn(xa, xb)
         except ValueError:
             raise _broadcast_error(name, xa, xb) from None
-        except TypeError:  # NumPy refuses the dtypes (bool - bool on the fast path)
-            if name == "sub":
-                raise RuntimeError(_BOOL_SUB) from None
-            raise
         if y.__class__ is not ndarray:  # 0-d results come back as NumPy scalars
             y = asarray(y)
         if not ((ga or gb) and grad_mode.grad_enabled):
@@ -284,6 +280,7 @@ class Sub(BinaryOp):
     number_as_array = True
     fn = staticmethod(np.subtract)
     saves = None
+    fast_kinds = "fiu"  # bool tensors go to `prepare`, which refuses them
 
     @staticmethod
     def prepare(a, b):

@@ -11,6 +11,8 @@ that was broadcast is summed over the broadcast dimensions.
 """
 import numpy as np
 
+from ..node import CONSTANTS as _CONSTANTS, constant
+
 __all__ = ["is_tensor", "sum_to", "expand", "reshape", "exp", "log", "sqrt", "sin", "cos",
            "tanh", "sigmoid", "pow", "where", "sign", "abs", "transpose", "swap_last", "matmul",
            "sum", "unsqueeze", "zeros_like", "erf_grad", "cast", "neg", "one_minus"]
@@ -40,14 +42,13 @@ def sum_to(g, shape):
 
 def one_minus(x):
     """1 - x. The same values as the expression, faster on float arrays: NumPy takes much
-    longer to combine a Python number with a small array than a 0-d array of its dtype."""
-    one = _ONES.get(x.dtype) if x.__class__ is _ndarray else None
-    return 1 - x if one is None else one - x
-
-
-_ONES = {np.dtype(t): np.ones((), t) for t in (np.float16, np.float32, np.float64)}
-for _one in _ONES.values():
-    _one.flags.writeable = False
+    longer to combine a Python number with a small array than a 0-d array of its dtype
+    (the cached constants of `node.constant`)."""
+    table = _CONSTANTS.get(x.dtype) if x.__class__ is _ndarray else None
+    if table is None:
+        return 1 - x
+    one = table.get(1)
+    return (constant(1, x.dtype) if one is None else one) - x
 
 
 def expand(g, shape):
@@ -75,6 +76,16 @@ def unsqueeze(g, axes):
     return np.expand_dims(g, tuple(axes))
 
 
+def sign_array(x):
+    """-1, 0 or 1 by the sign of x, and 0 at NaN, as `torch.sign` (NumPy's gives NaN)."""
+    s = np.sign(x)
+    if s.dtype.kind == "f":
+        nan = np.isnan(s)
+        if nan.any():
+            s = np.where(nan, 0, s)  # the 0 takes s's dtype
+    return s
+
+
 def _unary(np_fn, method):
     def fn(x):
         if is_tensor(x):
@@ -90,17 +101,6 @@ sqrt = _unary(np.sqrt, "sqrt")
 sin = _unary(np.sin, "sin")
 cos = _unary(np.cos, "cos")
 tanh = _unary(np.tanh, "tanh")
-def sign_array(x):
-    """-1, 0 or 1 by the sign of x, and 0 at NaN, as `torch.sign` (NumPy's gives NaN)."""
-    s = np.sign(x)
-    if s.dtype.kind == "f":
-        s = np.asarray(s)
-        nan = np.isnan(s)
-        if nan.any():
-            s = np.where(nan, 0, s).astype(s.dtype)
-    return s
-
-
 sign = _unary(sign_array, "sign")
 abs = _unary(np.abs, "abs")  # noqa: A001
 neg = _unary(np.negative, "neg")

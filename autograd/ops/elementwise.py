@@ -136,6 +136,16 @@ def _zero_grad(g):
     return g * 0
 
 
+def _tanh_backward(ctx, g):
+    y, = ctx.saved_tensors
+    return g * dual.one_minus(y * y)
+
+
+def _sigmoid_backward(ctx, g):
+    y, = ctx.saved_tensors
+    return g * (y * dual.one_minus(y))
+
+
 # name, grad_fn name, forward, derivative (of the saved value), saves, floating
 Neg, neg = _unary("Neg", "NegBackward0", np.negative, dual.neg, None, floating=False)
 Abs, abs = _unary("Abs", "AbsBackward0", np.abs, dual.sign, "x", floating=False)  # noqa: A001
@@ -156,16 +166,6 @@ Square, square = _unary("Square", "PowBackward0", np.square, lambda x: 2 * x, fl
 Sin, sin = _unary("Sin", "SinBackward0", np.sin, dual.cos)
 Cos, cos = _unary("Cos", "CosBackward0", np.cos, lambda x: -dual.sin(x))
 Tan, tan = _unary("Tan", "TanBackward0", np.tan, lambda y: 1 + y * y, "y")
-def _tanh_backward(ctx, g):
-    y, = ctx.saved_tensors
-    return g * dual.one_minus(y * y)
-
-
-def _sigmoid_backward(ctx, g):
-    y, = ctx.saved_tensors
-    return g * (y * dual.one_minus(y))
-
-
 Tanh, tanh = _unary("Tanh", "TanhBackward0", np.tanh, None, "y", backward=_tanh_backward)
 Sinh, sinh = _unary("Sinh", "SinhBackward0", np.sinh, lambda x: dual.cosh(x))
 Cosh, cosh = _unary("Cosh", "CoshBackward0", np.cosh, lambda x: dual.sinh(x))

@@ -46,9 +46,8 @@ def _minmax_backward(ctx, g, better):
     dtype = np.result_type(av.dtype, np.float32)
     share = np.where(av == bv, 0.5, 1.0).astype(dtype)
     na, nb = ctx.needs_input_grad
-    wa = np.where(better(bv, av), 0, share).astype(dtype) if na else None
-    wb = np.where(better(av, bv), 0, share).astype(dtype) if nb else None
-    return _reduce_grads(ctx, g * wa if na else None, g * wb if nb else None)
+    return _reduce_grads(ctx, g * np.where(better(bv, av), 0, share).astype(dtype) if na else None,
+                         g * np.where(better(av, bv), 0, share).astype(dtype) if nb else None)
 
 
 class Where(Op):
